@@ -1,0 +1,119 @@
+"""Texts to unit-length float32 vectors, in batches, with corpus embeddings cached on disk (.npy + .json)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from ragft.embedder import EMBEDDER_PACKAGE, load_embedder
+from ragft.paths import REPO_ROOT
+
+MINILM_NAME = f"all-MiniLM-L6-v2 ({EMBEDDER_PACKAGE})"  # the version is part of the cache key
+DEFAULT_CACHE_DIR = REPO_ROOT / ".cache" / "embeddings"  # git-ignored
+
+EncodeFn = Callable[[list[str]], np.ndarray]
+
+
+def _minilm_encode(texts: list[str]) -> np.ndarray:
+    """The course's MiniLM on one batch of texts."""
+    return load_embedder().encode(texts, batch_size=len(texts), convert_to_numpy=True, show_progress_bar=False)
+
+
+def normalize_rows(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1 as float32 (all-zero rows stay zero), so a dot product is a cosine similarity."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.ascontiguousarray(vectors / np.where(norms == 0, 1, norms))
+
+
+def cache_key(texts: Sequence[str], model_name: str) -> str:
+    """A hash of the model name and the exact texts, in order: the file name of their cached embeddings."""
+    return hashlib.sha256(json.dumps([model_name, list(texts)], ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+class Embedder:
+    """Embeds texts with MiniLM, or with any `encode(texts) -> array` you pass (e.g. a tiny fake in tests).
+
+    `embed_corpus` caches on disk, keyed by the texts and `name`, so a custom `encode` is cached only when named.
+    """
+
+    def __init__(
+        self,
+        encode: EncodeFn | None = None,
+        name: str | None = None,
+        batch_size: int = 64,
+        cache_dir: str | Path | None = DEFAULT_CACHE_DIR,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        if encode is None:
+            encode, name = _minilm_encode, name or MINILM_NAME
+        self.encode_fn, self.name = encode, name
+        self.batch_size = batch_size
+        self.cache_dir = None if cache_dir is None else Path(cache_dir)
+
+    def embed(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        """An (n, dim) float32 array of unit-length rows, one per text, encoded `batch_size` texts at a time."""
+        texts = _text_list(texts)
+        starts = range(0, len(texts), self.batch_size)
+        batches = [
+            np.asarray(self.encode_fn(texts[i : i + self.batch_size]))
+            for i in tqdm(starts, desc="embedding", disable=not progress or len(starts) < 2)
+        ]
+        vectors = np.concatenate(batches)
+        if vectors.ndim != 2 or len(vectors) != len(texts):
+            raise ValueError(f"encode returned an array of shape {vectors.shape} for {len(texts)} texts; "
+                             "it must return one row per text, shape (len(texts), dim)")
+        return normalize_rows(vectors)
+
+    def embed_corpus(self, texts: Sequence[str]) -> np.ndarray:
+        """Like `embed`, but read from the disk cache when these exact texts were embedded by this model before."""
+        texts = _text_list(texts)
+        if self.cache_dir is None or self.name is None:
+            return self.embed(texts, progress=True)
+        key = cache_key(texts, self.name)
+        vectors_path, meta_path = self.cache_dir / f"{key}.npy", self.cache_dir / f"{key}.json"
+        cached = self._read_cache(vectors_path, meta_path, len(texts))
+        if cached is not None:
+            return cached
+        vectors = self.embed(texts, progress=True)
+        meta = {"model": self.name, "count": len(texts), "dim": vectors.shape[1], "dtype": "float32"}
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        _write_atomically(vectors_path, lambda f: np.save(f, vectors, allow_pickle=False))
+        _write_atomically(meta_path, lambda f: f.write(json.dumps(meta, indent=1).encode()))
+        return vectors
+
+    def _read_cache(self, vectors_path: Path, meta_path: Path, count: int) -> np.ndarray | None:
+        """The cached vectors, or None when missing, unreadable or not matching (then they are recomputed)."""
+        try:
+            meta = json.loads(meta_path.read_text())
+            vectors = np.load(vectors_path, allow_pickle=False)
+        except (OSError, ValueError):
+            return None
+        if not isinstance(meta, dict) or meta.get("model") != self.name:
+            return None
+        return vectors if vectors.dtype == np.float32 and vectors.shape == (count, meta.get("dim")) else None
+
+
+def _text_list(texts: Sequence[str]) -> list[str]:
+    """`texts` as a non-empty list; a single string is refused, as it would be embedded letter by letter."""
+    if isinstance(texts, str):
+        raise TypeError("pass a list of texts, got a single string: use [text]")
+    texts = list(texts)
+    if not texts:
+        raise ValueError("got no texts to embed")
+    return texts
+
+
+def _write_atomically(path: Path, write: Callable) -> None:
+    """Write through a temporary file and rename it, so a reader (another kernel) never sees half a file."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        write(f)
+    os.replace(tmp, path)
