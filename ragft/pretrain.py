@@ -1,0 +1,196 @@
+"""Pretrain the course's tiny GPT on the fictional world's corpus and save it to checkpoints/tiny-gpt.
+
+    python -m ragft.pretrain                                # the course checkpoint
+    python -m ragft.pretrain --minutes 2 --out /tmp/tiny-gpt
+
+Runs are reproducible: `--minutes` is turned into a number of steps with the throughput measured on 2 CPU
+cores (STEPS_PER_MINUTE), never read from the clock, so the same arguments give the same model on any machine.
+"""
+
+import argparse
+import hashlib
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+import transformers
+
+from ragft.baselines import bigram_loss, uniform_loss
+from ragft.data import (
+    CORPUS_FILE,
+    QUESTION_KINDS,
+    Question,
+    closed_book_prompt,
+    load_pretrain_corpus,
+    load_questions,
+)
+from ragft.gpt import COURSE_MODEL_DIR, TinyGPT, count_parameters, make_gpt
+from ragft.paths import DATASETS_DIR
+from ragft.qa import closed_book_records
+from ragft.seed import DEFAULT_SEED, set_seed
+from ragft.tokenizer import encode_documents, train_tokenizer
+from ragft.training import TrainConfig, evaluate_loss, train
+
+VOCAB_SIZE = 4096  # an upper bound: on this templated corpus BPE runs out of merges sooner (each word one token)
+MODEL = {"n_layer": 4, "n_head": 4, "n_embd": 192, "n_positions": 256}
+BATCH_SIZE = 16  # 16 blocks of 256 tokens: 4096 tokens per step
+STEPS_PER_MINUTE = 50  # measured for MODEL and BATCH_SIZE on 2 CPU cores: about 3,300 tokens per second
+DEFAULT_MINUTES = 20
+BIGRAM_K = 0.01  # add-k smoothing of the bigram baseline
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file: the checkpoint records which corpus it was trained on."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def train_config(minutes: float, seed: int) -> TrainConfig:
+    """The training settings for a run of `minutes` minutes' worth of steps."""
+    steps = max(1, round(minutes * STEPS_PER_MINUTE))
+    return TrainConfig(
+        steps=steps,
+        batch_size=BATCH_SIZE,
+        lr=2e-3,
+        min_lr=2e-4,
+        warmup_steps=min(100, steps // 10),
+        weight_decay=0.1,
+        eval_every=max(1, steps // 20),
+        eval_blocks=64,
+        seed=seed,
+    )
+
+
+def question_groups(datasets_dir: str | Path | None = None) -> dict[str, list[Question]]:
+    """The three groups the story needs: known cases with and without QA lines in the corpus, and new cases."""
+    questions = load_questions(datasets_dir=datasets_dir)
+    return {
+        "known, QA in corpus": [q for q in questions if q.case_split == "known" and q.qa_in_corpus],
+        "known, no QA in corpus": [q for q in questions if q.case_split == "known" and not q.qa_in_corpus],
+        "new": [q for q in questions if q.case_split == "new"],
+    }
+
+
+def closed_book_table(model: TinyGPT, groups: dict[str, list[Question]]) -> dict[str, dict[str, float]]:
+    """Closed-book exact match of each group: over all its questions and by question kind."""
+    table = {}
+    for name, questions in groups.items():
+        correct = [r.correct for r in closed_book_records(model, questions)]
+        row = {"all": sum(correct) / len(correct)}
+        for kind in QUESTION_KINDS:
+            of_kind = [c for q, c in zip(questions, correct) if q.kind == kind]
+            row[kind] = sum(of_kind) / len(of_kind)
+        table[name] = {key: round(value, 4) for key, value in row.items()}
+    return table
+
+
+def evaluate_checkpoint(
+    tiny: TinyGPT, train_ids: np.ndarray, val_ids: np.ndarray, datasets_dir: str | Path | None = None
+) -> dict:
+    """A checkpoint's metrics (validation loss next to the baselines, closed-book exact match) and samples."""
+    vocab_size = tiny.tokenizer.get_vocab_size()
+    groups = question_groups(datasets_dir)
+    metrics = {
+        "val_loss": round(evaluate_loss(tiny.model, val_ids), 4),
+        "bigram_val_loss": round(bigram_loss(train_ids, val_ids, vocab_size, BIGRAM_K), 4),
+        "bigram_k": BIGRAM_K,
+        "uniform_loss": round(uniform_loss(vocab_size), 4),
+        "closed_book_exact_match": closed_book_table(tiny, groups),
+    }
+    return {"metrics": metrics, "samples": sample_answers(tiny, groups)}
+
+
+def sample_answers(model: TinyGPT, groups: dict[str, list[Question]]) -> list[dict[str, str]]:
+    """The model's answer to the first citation question of each group, next to the gold answer."""
+    samples = []
+    for name, questions in groups.items():
+        question = next(q for q in questions if q.kind == "citation")
+        prompt = closed_book_prompt(question.question)
+        samples.append({"group": name, "prompt": prompt, "output": model.generate(prompt), "gold": question.answer})
+    return samples
+
+
+def pretrain(
+    minutes: float = DEFAULT_MINUTES,
+    out: str | Path = COURSE_MODEL_DIR,
+    seed: int = DEFAULT_SEED,
+    datasets_dir: str | Path | None = None,
+) -> TinyGPT:
+    """Train tokenizer and model on the corpus, save them to `out`, and return the saved model with its metrics."""
+    torch.set_num_threads(2)  # the course's target machine: 2 CPU cores
+    set_seed(seed)
+    train_docs = [doc.text for doc in load_pretrain_corpus("train", datasets_dir)]
+    val_docs = [doc.text for doc in load_pretrain_corpus("val", datasets_dir)]
+    tokenizer = train_tokenizer(train_docs, VOCAB_SIZE)
+    train_ids, val_ids = encode_documents(tokenizer, train_docs), encode_documents(tokenizer, val_docs)
+    print(f"corpus: {len(train_docs)} train documents, {len(train_ids):,} tokens; val {len(val_ids):,} tokens")
+
+    model = make_gpt(tokenizer.get_vocab_size(), **MODEL)
+    cfg = train_config(minutes, seed)
+    print(f"model: {count_parameters(model):,} parameters, {MODEL}; {cfg.steps} steps")
+    history = train(model, train_ids, cfg, val_ids)
+
+    record = {
+        "command": f"python -m ragft.pretrain --minutes {minutes:g} --seed {seed}",
+        "seed": seed,
+        "vocab_size": tokenizer.get_vocab_size(),
+        "model": MODEL,
+        "parameters": count_parameters(model),
+        "train_config": asdict(cfg),
+        "corpus": {
+            "sha256": file_sha256(Path(datasets_dir or DATASETS_DIR) / CORPUS_FILE),
+            "train_documents": len(train_docs),
+            "train_tokens": len(train_ids),
+            "val_tokens": len(val_ids),
+        },
+        "seconds": round(history.seconds, 1),
+        "tokens_seen": history.tokens_seen,
+        "epochs": round(history.tokens_seen / len(train_ids), 1),
+        "tokens_per_second": round(history.tokens_per_second),
+        "loss_history": [round(loss, 4) for loss in history.losses[:: max(1, cfg.steps // 200)]],
+        "val_loss_history": [[step, round(loss, 4)] for step, loss in history.val_losses],
+        "versions": {"torch": torch.__version__, "transformers": transformers.__version__},
+    }
+    TinyGPT(model, tokenizer, record).save(out)
+    tiny = TinyGPT.load(out)  # measure exactly what ships: the float16 weights
+    tiny.training.update(evaluate_checkpoint(tiny, train_ids, val_ids, datasets_dir))
+    tiny.save(out)
+    return tiny
+
+
+def report(tiny: TinyGPT) -> str:
+    """A readable summary of a pretraining run's record."""
+    t, m = tiny.training, tiny.training["metrics"]
+    lines = [
+        f"{t['parameters']:,} parameters, {t['train_config']['steps']} steps, {t['epochs']} epochs, "
+        f"{t['seconds'] / 60:.1f} min at {t['tokens_per_second']:,} tokens/s",
+        f"val loss {m['val_loss']:.3f} nats/token | bigram (add-{m['bigram_k']}) {m['bigram_val_loss']:.3f} | "
+        f"uniform ln V {m['uniform_loss']:.3f}",
+        "closed-book exact match:  " + "  ".join(f"{k:>13}" for k in ("all", *QUESTION_KINDS)),
+    ]
+    for group, row in m["closed_book_exact_match"].items():
+        lines.append(f"  {group:<23}" + "  ".join(f"{row[k]:>13.3f}" for k in ("all", *QUESTION_KINDS)))
+    for s in t["samples"]:
+        lines.append(f"  [{s['group']}] {s['prompt']!r} -> {s['output'].strip()!r} (gold {s['gold']!r})")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Pretrain the course's tiny GPT and save its checkpoint.")
+    parser.add_argument(
+        "--minutes", type=float, default=DEFAULT_MINUTES, help="training minutes on 2 CPU cores, as a step count"
+    )
+    parser.add_argument("--out", type=Path, default=COURSE_MODEL_DIR, help="checkpoint directory")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument("--datasets", type=Path, default=None, help="datasets directory (default datasets/)")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    tiny = pretrain(args.minutes, args.out, args.seed, args.datasets)
+    print(report(tiny))
+    print(f"saved to {args.out} in {(time.perf_counter() - start) / 60:.1f} min")
+
+
+if __name__ == "__main__":
+    main()
