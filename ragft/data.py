@@ -29,6 +29,7 @@ CORPUS_KINDS = (
     "statute",
     "glossary",
     "reading_comprehension",
+    "reading_exercise",
     "closed_book_qa",
 )
 CITATION_FORMAT = re.compile(r"\[(\d{4})\] ([A-Z]{2,4}) (\d{1,4})")

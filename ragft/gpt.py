@@ -139,7 +139,7 @@ class TinyGPT:
         """Boolean mask over the vocabulary: tokens whose text contains a line break."""
         return torch.tensor(["\n" in self.decode([i]) for i in range(self.tokenizer.get_vocab_size())])
 
-    def _stop_mask(self, stop_at_newline: bool) -> torch.Tensor:
+    def stop_mask(self, stop_at_newline: bool) -> torch.Tensor:
         """Boolean mask over the vocabulary of tokens that end an answer: <|endoftext|>, and line breaks if asked."""
         mask = self._newline_mask.clone() if stop_at_newline else torch.zeros_like(self._newline_mask)
         mask[eot_id(self.tokenizer)] = True
@@ -171,7 +171,7 @@ class TinyGPT:
     ) -> list[Answer]:
         """The sampling loop: extend equally long id lists token by token until every row has stopped."""
         idx = torch.tensor(prompts)
-        stop = self._stop_mask(stop_at_newline)
+        stop = self.stop_mask(stop_at_newline)
         cache, chosen_probs, done = None, [], torch.zeros(len(prompts), dtype=torch.bool)
         with eval_mode(self.model):
             for _ in range(max_new_tokens):

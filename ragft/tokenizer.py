@@ -11,7 +11,11 @@ EOT = "<|endoftext|>"  # separates documents; also the padding token
 def train_tokenizer(texts: Iterable[str], vocab_size: int = 4096) -> Tokenizer:
     """Train a byte-level BPE tokenizer with `vocab_size` tokens (deterministic for the same texts)."""
     tokenizer = Tokenizer(models.BPE())
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    # Every digit is a token of its own (as in LLaMA): the model can then read and copy any number, such as a
+    # year it never saw, digit by digit, instead of meeting an unseen multi-digit token.
+    tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
+        [pre_tokenizers.Digits(individual_digits=True), pre_tokenizers.ByteLevel(add_prefix_space=False)]
+    )
     tokenizer.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size,

@@ -964,6 +964,95 @@ def _qa_documents(world: World, seed: int) -> list[Document]:
     return docs
 
 
+# Reading exercises: hypothetical cases, as in a law-school workbook, read from a context the model cannot
+# answer from memory (invented parties, random numbers and citations). Without them a small model answers every
+# reading question from memory and never learns to copy an answer out of its context, so RAG could not help it.
+READING_EXERCISES = 1000
+_EXERCISE_NAME_STARTS = (
+    "Ash Bal Bran Carn Cor Dal Dun Elm Fen Gal Gor Hal Hart Ket Kell Lan Lind Mab Mor Nor Ol Pen Pil Quar Rad "
+    "Ros Sal Stan Tal Thorn Ul Val Wen Wil Yar Zal Brom Cres Dray Frob"
+).split()
+_EXERCISE_NAME_ENDS = "by combe den field ford gate ham ley low more ridge stead ton wick worth".split()
+# Reading practice, the second stage of pretraining (ragft.pretrain): more of the same items, with parties whose
+# names are random letter strings and years from 1990 to 2030, so the model learns to copy any name and any year
+# (a model that never saw "2023" will not write it, even when the passage says it). Hypothetical, not decisions.
+READING_PRACTICE = 4000
+PRACTICE_YEARS = tuple(range(1990, 2031))
+_PRACTICE_CONSONANTS, _PRACTICE_VOWELS = "bcdfghjklmnprstvwz", "aeiou"
+_PRACTICE_ENDINGS = ("", "n", "r", "s", "ll", "ck", "ton", "by")
+TWO_CASE_SHARE = 0.6  # reading items whose context holds a second case with the same kind of rule
+
+
+def exercise_surnames() -> tuple[str, ...]:
+    """Surnames for hypothetical parties: built from syllables, never a surname of a real case of the world."""
+    real = set(KNOWN_SURNAMES) | set(NEW_SURNAMES)
+    return tuple(sorted({a + b for a in _EXERCISE_NAME_STARTS for b in _EXERCISE_NAME_ENDS} - real))
+
+
+def practice_surnames(seed: int, count: int = 3000) -> tuple[str, ...]:
+    """`count` random pronounceable surnames ("Sekuton"), none a surname of a real case or of the exercises."""
+    rng = _rng(seed, "practice surnames")
+    taken = set(KNOWN_SURNAMES) | set(NEW_SURNAMES) | set(exercise_surnames())
+    names: dict[str, None] = {}
+    while len(names) < count:
+        syllables = "".join(rng.choice(_PRACTICE_CONSONANTS) + rng.choice(_PRACTICE_VOWELS) for _ in range(rng.randint(2, 3)))
+        name = (syllables + rng.choice(_PRACTICE_ENDINGS)).capitalize()
+        if name not in taken:
+            names[name] = None
+    return tuple(names)
+
+
+def _exercise_cases(world: World, rng: random.Random, topic: str, template: HoldingTemplate, count: int,
+                    surnames: Sequence[str], years: Sequence[int]) -> list[Case]:
+    """`count` hypothetical cases of one holding template, each with its own number, citation and parties.
+
+    No holding and no citation equals a real case's, so an item never teaches a fact about the world.
+    """
+    taken_numbers = {n for t, n in world.forms.values() if t is template}
+    numbers = rng.sample([n for n in range(1, 100) if n not in taken_numbers], count)
+    real_citations = {case.citation for case in world.cases}
+    statute_of = {statute.topic: statute.statute_id for statute in STATUTES}
+    cases = []
+    for n in numbers:
+        court = rng.choices(COURTS, weights=COURT_WEIGHTS)[0]
+        year = rng.choice(years)
+        citation = f"[{year}] {court.abbrev} {rng.randint(1, MAX_CITATION_NUMBER)}"
+        while citation in real_citations:
+            citation = f"[{year}] {court.abbrev} {rng.randint(1, MAX_CITATION_NUMBER)}"
+        plaintiff, defendant = rng.sample(surnames, 2)
+        statute = statute_of[topic] if rng.random() < STATUTE_SHARE else None
+        cases.append(Case("", f"{plaintiff} v. {defendant}", plaintiff, defendant, year, court.abbrev, citation, topic,
+                          rng.choice(court.judges), template.rule.format(n=n), statute, "known", False))
+    return cases
+
+
+def reading_items(world: World, rng: random.Random, count: int, surnames: Sequence[str],
+                  years: Sequence[int]) -> list[str]:
+    """`count` reading-comprehension items about hypothetical cases, the four question kinds in turn. In 60% of
+    them a second hypothetical case with the same kind of rule (another number) stands next to the one asked
+    about, so the answer must be read exactly."""
+    templates = [(topic, template) for topic, templates in TOPICS.items() for template in templates]
+    items = []
+    for i in range(count):
+        topic, template = rng.choice(templates)
+        cases = _exercise_cases(world, rng, topic, template, 2, surnames, years)
+        context = cases if rng.random() < TWO_CASE_SHARE else cases[:1]
+        question, answer = question_and_answer(cases[0], data.QUESTION_KINDS[i % 4])
+        items.append(f"{data.reading_prompt([passage_text(c) for c in context], question)} {answer}")
+    return items
+
+
+def _reading_exercise_documents(world: World, seed: int) -> list[Document]:
+    """The corpus's reading exercises: syllable-built parties, years up to the cutoff."""
+    items = reading_items(world, _rng(seed, "reading exercises"), READING_EXERCISES, exercise_surnames(), KNOWN_YEARS)
+    return [_general(f"ex-{i:04d}", "reading_exercise", [], text, seed) for i, text in enumerate(items, start=1)]
+
+
+def reading_practice(seed: int = DEFAULT_SEED, count: int = READING_PRACTICE) -> list[str]:
+    """The items of pretraining's second stage (see READING_PRACTICE); the same seed gives the same items."""
+    return reading_items(build_world(seed), _rng(seed, "reading practice"), count, practice_surnames(seed), PRACTICE_YEARS)
+
+
 def build_corpus(world: World, seed: int) -> list[Document]:
     """The pretraining corpus, in a seeded random order so reading it front to back gives a mixed stream."""
     known = [case for case in world.cases if case.split == "known"]
@@ -973,6 +1062,7 @@ def build_corpus(world: World, seed: int) -> list[Document]:
         *_statute_documents(known, seed),
         *_glossary_documents(known, seed),
         *_qa_documents(world, seed),
+        *_reading_exercise_documents(world, seed),
     ]
     _rng(seed, "corpus order").shuffle(docs)
     return docs

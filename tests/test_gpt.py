@@ -43,7 +43,7 @@ def tiny(tokenizer) -> TinyGPT:
     """A 2-layer GPT that has memorised the three QA lines."""
     torch.manual_seed(0)
     model = make_gpt(tokenizer.get_vocab_size(), n_layer=2, n_head=2, n_embd=32, n_positions=64)
-    cfg = TrainConfig(steps=150, batch_size=8, lr=1e-2, min_lr=1e-3, warmup_steps=10, eval_every=0)
+    cfg = TrainConfig(steps=300, batch_size=8, lr=1e-2, min_lr=1e-3, warmup_steps=10, eval_every=0)
     history = train(model, encode_documents(tokenizer, LINES * 50), cfg, progress=False)
     return TinyGPT(model.eval(), tokenizer, {"final_loss": history.losses[-1]})
 
@@ -231,3 +231,16 @@ def test_course_checkpoint_beats_the_bigram_baseline_and_the_uniform_guess():
     val_loss = evaluate_loss(model.model, val_ids)
     bigram = bigram_loss(train_ids, val_ids, vocab, k=0.01)
     assert val_loss < bigram - 1.0 and bigram < uniform_loss(vocab) - 4.0
+
+
+def test_pretraining_runs_both_stages_and_reuses_a_stage_1_checkpoint(tmp_path):
+    from ragft.pretrain import pretrain
+
+    stage1 = pretrain(minutes=0.04, out=tmp_path / "stage1", reading_steps=0)  # 2 steps, no reading practice
+    assert stage1.training["train_config"]["steps"] == 2 and "reading_practice" not in stage1.training
+    both = pretrain(out=tmp_path / "both", reading_steps=2, stage1=tmp_path / "stage1")
+    practice = both.training["reading_practice"]
+    assert practice["train_config"]["steps"] == 2 and practice["items"] == 4000
+    assert both.training["command"].endswith("--reading-steps 2") and "closed_book_exact_match" in both.training["metrics"]
+    with pytest.raises(ValueError, match="not a stage-1 checkpoint"):
+        pretrain(out=tmp_path / "again", stage1=tmp_path / "both")

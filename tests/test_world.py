@@ -135,7 +135,7 @@ def test_corpus_kinds_size_and_validation_share(corpus):
     kinds = Counter(doc.kind for doc in corpus)
     assert set(kinds) == set(data.CORPUS_KINDS)
     size = (DATASETS_DIR / data.CORPUS_FILE).stat().st_size
-    assert 800_000 < size < 2_000_000
+    assert 800_000 < size < 2_500_000
     val = sum(doc.split == "val" for doc in corpus) / len(corpus)
     assert 0.01 < val < 0.08
 
@@ -232,3 +232,22 @@ def test_datasheet_lists_every_file_with_its_record_count(generated):
     for name, content in _files(generated).items():
         records = len(content.splitlines())
         assert f"| `{name}` | {records} |" in readme, name
+
+
+# ---- reading practice (pretraining's second stage) --------------------------------------------------------
+
+
+def test_reading_practice_teaches_reading_not_facts(cases):
+    items = world.reading_practice()
+    assert len(items) == world.READING_PRACTICE and items == world.reading_practice()  # seeded
+    text = "\n".join(items)
+    for case in cases:  # no name, citation or holding of any real case, known or new
+        for fact in (case.name, case.citation, case.holding):
+            assert not re.search(rf"{re.escape(fact)}(?!\d)", text), f"{case.case_id}: {fact!r} in the practice items"
+    real_surnames = set(world.KNOWN_SURNAMES) | set(world.NEW_SURNAMES)
+    assert not real_surnames & set(world.practice_surnames(1234))
+    for item in items[:400]:
+        match = re.fullmatch(r"Context: ([^\n]+)\nQuestion: ([^\n]+)\nAnswer: ([^\n]+)", item)
+        assert match and match.group(3) in match.group(1)  # the answer can be read from the context
+    years = {int(y) for y in re.findall(r"decided in (\d{4})", text)}
+    assert min(years) < 2000 and max(years) > world.CUTOFF_YEAR  # any year, so the model learns to copy any year

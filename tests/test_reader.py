@@ -1,0 +1,49 @@
+"""The extractive reader: answers are whole-word spans of the context, and the course model reads unseen facts."""
+
+import pytest
+
+from ragft.data import Case, closed_book_prompt, load_knowledge_base, load_questions, reading_prompt
+from ragft.gpt import load_course_model
+from ragft.rag.reader import context_of, copy_greedy, extractive_generator
+from ragft.world import passage_text, question_and_answer
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_course_model()
+
+
+# A case decided after the corpus's cutoff, with parties and numbers the model has never seen.
+FUTURE = Case("X1", "Quillan v. Marchetti", "Quillan", "Marchetti", 2031, "VHC", "[2031] VHC 7", "tenancy",
+              "Justice Greenhalgh", "a landlord must return a deposit within 17 days", "RTA-1994", "new", False)
+
+
+def test_answers_are_whole_word_spans_of_the_context(model):
+    passages = {p.case_id: p.text for p in load_knowledge_base()}
+    read = extractive_generator(model)
+    questions = load_questions(case_split="new", split="dev")[:24]
+    for q in questions:
+        context = [passages[q.case_id], passages["C0001"]]
+        answer = read(reading_prompt(context, q.question)).strip()
+        source = " ".join(context)
+        assert answer and answer in source, (q.question, answer)
+        after = source[source.index(answer) + len(answer):][:1]
+        assert not after.isalnum(), f"{answer!r} stops inside a word"
+
+
+@pytest.mark.parametrize("kind", ["citation", "year", "rule", "case_for_rule"])
+def test_the_course_model_reads_a_case_it_cannot_know(model, kind):
+    question, gold = question_and_answer(FUTURE, kind)
+    prompt = reading_prompt([passage_text(FUTURE)], question)
+    answer = copy_greedy(model, prompt, context_of(prompt)).strip()
+    if kind == "case_for_rule":  # the weakest skill: it may drop the plaintiff, but it copies the right citation
+        assert answer.endswith(FUTURE.citation)
+    else:
+        assert answer == gold
+
+
+def test_a_prompt_without_a_context_block_is_refused(model):
+    with pytest.raises(ValueError, match="Context: <passages>"):
+        extractive_generator(model)(closed_book_prompt("What is the neutral citation of Endicott v. Wragg?"))
+    with pytest.raises(ValueError, match="non-empty source"):
+        copy_greedy(model, "Context: x\nQuestion: y\nAnswer:", "")
