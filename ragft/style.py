@@ -75,3 +75,11 @@ def jargon_rate(text: str) -> float:
     """The share of words in `text` that are legal jargon (0.0 for a text without words)."""
     all_words = words(text)
     return len(jargon_words(text)) / len(all_words) if all_words else 0.0
+
+
+_SECOND_PERSON = frozenset({"you", "your", "yours"})
+
+
+def speaks_to_reader(text: str) -> bool:
+    """Whether the text addresses its reader ("you", "your"): a note to a client does, a court's holding does not."""
+    return not _SECOND_PERSON.isdisjoint(words(text))

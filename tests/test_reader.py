@@ -35,7 +35,8 @@ def test_answers_are_whole_word_spans_of_the_context(model):
 def test_the_course_model_reads_a_case_it_cannot_know(model, kind):
     question, gold = question_and_answer(FUTURE, kind)
     prompt = reading_prompt([passage_text(FUTURE)], question)
-    answer = copy_greedy(model, prompt, context_of(prompt)).strip()
+    answer = copy_greedy(model, prompt, context_of(prompt)).text.strip()
+    assert len(copy_greedy(model, prompt, context_of(prompt)).token_probs) == len(model.encode(" " + answer))
     if kind == "case_for_rule":  # the weakest skill: it may drop the plaintiff, but it copies the right citation
         assert answer.endswith(FUTURE.citation)
     else:

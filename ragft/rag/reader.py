@@ -14,15 +14,17 @@ from collections.abc import Callable
 
 import torch
 
-from ragft.gpt import TinyGPT, eval_mode
+from ragft.gpt import Answer, TinyGPT, eval_mode
 
 CONTEXT_OPENING = "Context:"  # the context block of TINY_GPT_TEMPLATE: "Context: <passages>\nQuestion: ..."
 CONTEXT_CLOSING = "\nQuestion:"
 
 
 @torch.no_grad()
-def copy_greedy(model: TinyGPT, prompt: str, source: str, max_new_tokens: int = 48) -> str:
+def copy_greedy(model: TinyGPT, prompt: str, source: str, max_new_tokens: int = 48) -> Answer:
     """The model's greedy continuation of `prompt`, restricted to a span of `source`'s tokens, up to a line break.
+
+    Returns the text and, per chosen token, the probability the unconstrained model gave it (as `TinyGPT` does).
 
     `source` must be tokenized as it appears in the prompt: text after a space tokenizes the same way wherever it
     stands, so pass it with its leading space (" Endicott v. Wragg [2000] VDC 59 is ...").
@@ -37,6 +39,7 @@ def copy_greedy(model: TinyGPT, prompt: str, source: str, max_new_tokens: int = 
     # Positions in the source whose token may come next: any at first, then those right after a match.
     frontier = list(range(len(source_ids)))
     answer: list[int] = []
+    probs: list[float] = []
     cache = None
     with eval_mode(model.model):
         for _ in range(max_new_tokens):
@@ -46,16 +49,17 @@ def copy_greedy(model: TinyGPT, prompt: str, source: str, max_new_tokens: int = 
             can_stop = answer and any(ends_word[i - 1] for i in frontier)  # a non-empty span of whole words
             allowed = stop.clone() if can_stop else torch.zeros_like(stop)
             allowed[[source_ids[i] for i in frontier]] = True
-            logits = out.logits[0, -1].masked_fill(~allowed, float("-inf"))
-            token = int(logits.argmax())
+            logits = out.logits[0, -1]
+            token = int(logits.masked_fill(~allowed, float("-inf")).argmax())
             if stop[token]:
                 break
             answer.append(token)
+            probs.append(float(torch.softmax(logits, dim=-1)[token]))
             frontier = [i + 1 for i in frontier if source_ids[i] == token and i + 1 < len(source_ids)]
             if not frontier:  # the span reached the end of the source
                 break
             ids = torch.cat([ids, torch.tensor([[token]])], dim=1)
-    return model.decode(answer)
+    return Answer(model.decode(answer), probs)
 
 
 def context_of(prompt: str) -> str:
@@ -71,4 +75,4 @@ def context_of(prompt: str) -> str:
 
 def extractive_generator(model: TinyGPT, max_new_tokens: int = 48) -> Callable[[str], str]:
     """A `generate_fn` for `RAG` that answers with a span copied from the prompt's context block."""
-    return lambda prompt: copy_greedy(model, prompt, context_of(prompt), max_new_tokens)
+    return lambda prompt: copy_greedy(model, prompt, context_of(prompt), max_new_tokens).text
