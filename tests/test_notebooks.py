@@ -72,3 +72,18 @@ def test_a_notebook_with_an_error_fails_the_suite(tmp_path):
                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert run.returncode == 1, run.stdout[-2000:]
     assert "ZeroDivisionError" in run.stdout and "1 failed" in run.stdout, textwrap.shorten(run.stdout, 500)
+
+
+def test_every_readme_badge_opens_a_notebook_that_exists():
+    import re
+    from urllib.parse import unquote
+
+    from ragft.course import REPO_REF, REPO_SLUG
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    colab = re.findall(rf"https://colab\.research\.google\.com/github/{REPO_SLUG}/blob/{REPO_REF}/([^)\s]+)", readme)
+    binder = [unquote(p) for p in re.findall(rf"https://mybinder\.org/v2/gh/{REPO_SLUG}/{REPO_REF}\?labpath=([^)\s]+)", readme)]
+    landed = [c.notebook for c in CHAPTERS if (REPO_ROOT / c.notebook).exists()]
+    assert sorted(colab) == sorted(binder) == sorted(landed), "one Colab and one Binder badge per chapter notebook"
+    assert all((REPO_ROOT / path).is_file() for path in colab + binder)
+    assert readme.count("colab.research.google.com/github/") == len(colab)  # no badge with another slug or ref
