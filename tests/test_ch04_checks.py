@@ -1,12 +1,12 @@
 """Chapter 04's checks accept the solutions notebook's answers and reject wrong, mistyped, misshapen or missing ones."""
 
-import nbformat
 import pytest
 import torch
 
-from ragft.build_notebooks import BEGIN
-from ragft.checks import ERROR, FAILED, NOT_ATTEMPTED, PASSED, ch04
+from ragft.checks import FAILED, ch04
 from ragft.paths import REPO_ROOT
+
+from exercise_harness import assert_stub_and_crash_are_explained, assert_the_solution_passes, solution_functions
 
 SOLUTIONS = REPO_ROOT / "solutions" / "04_finetuning_with_lora_solutions.ipynb"
 
@@ -14,20 +14,7 @@ SOLUTIONS = REPO_ROOT / "solutions" / "04_finetuning_with_lora_solutions.ipynb"
 @pytest.fixture(scope="module")
 def solutions() -> dict:
     """The functions the solutions notebook defines in its exercise cells (the check calls are not run)."""
-    namespace = {"torch": torch, "ch04": type("Checks", (), {f"exercise_{i}": staticmethod(lambda f: None)
-                                                             for i in range(1, 9)})}  # fmt: skip
-    for cell in nbformat.read(SOLUTIONS, as_version=4).cells:
-        if cell.cell_type == "code" and BEGIN in cell.source:
-            exec(cell.source, namespace)
-    return namespace
-
-
-def not_attempted(*args, **kwargs):
-    raise NotImplementedError("Exercise not attempted yet: replace this line with your code.")
-
-
-def crashes(*args, **kwargs):
-    return {}["oops"]
+    return solution_functions(SOLUTIONS, "ch04", 8, torch=torch)
 
 
 CHECKS = {  # exercise -> (check, name of the solution function)
@@ -45,17 +32,12 @@ CHECKS = {  # exercise -> (check, name of the solution function)
 @pytest.mark.parametrize("exercise", CHECKS)
 def test_the_solutions_pass(exercise, solutions, capsys):
     check, name = CHECKS[exercise]
-    verdict = check(solutions[name])
-    assert verdict.status == PASSED, verdict.message
-    assert "correct" in capsys.readouterr().out
+    assert_the_solution_passes(check, solutions[name], capsys)
 
 
 @pytest.mark.parametrize("exercise", CHECKS)
 def test_stubs_are_not_attempted_and_crashes_are_explained(exercise):
-    check, _ = CHECKS[exercise]
-    assert check(not_attempted).status == NOT_ATTEMPTED
-    verdict = check(crashes)
-    assert verdict.status == ERROR and "KeyError" in verdict.message and "Traceback" not in verdict.message
+    assert_stub_and_crash_are_explained(CHECKS[exercise][0])
 
 
 def _shapes(d):
