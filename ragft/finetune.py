@@ -43,7 +43,7 @@ from ragft.rag.reader import context_of, copy_greedy
 from ragft.seed import DEFAULT_SEED, set_seed
 from ragft.style import jargon_rate, speaks_to_reader
 from ragft.tokenizer import encode_documents, eot_id
-from ragft.training import TrainConfig, TrainHistory, lr_at, make_optimizer
+from ragft.training import TrainConfig, TrainHistory, make_optimizer, optimizer_step
 
 IGNORE_INDEX = -100  # label of positions that carry no loss (cross_entropy's default ignore_index)
 NUMBER = re.compile(r"\d+")
@@ -196,17 +196,12 @@ def train_pairs(
     bar = tqdm(range(1, cfg.steps + 1), desc="fine-tuning", disable=not progress)
     for step in bar:
         model.train()
-        for group in optimizer.param_groups:
-            group["lr"] = lr_at(step - 1, cfg)
         if len(order) < cfg.batch_size:  # a new epoch: every example once, in a fresh random order
             order += torch.randperm(len(examples), generator=generator).tolist()
         batch, order = [examples[i] for i in order[: cfg.batch_size]], order[cfg.batch_size :]
         x, y = collate(batch, pad_id)
         loss = masked_loss(model, x, y)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(trainable, cfg.grad_clip)
-        optimizer.step()
+        optimizer_step(optimizer, trainable, loss, cfg, step)
         history.losses.append(loss.item())
         history.tokens_seen += sum(len(inputs) for inputs, _ in batch)
         if val_examples is not None and (step == cfg.steps or (cfg.eval_every and step % cfg.eval_every == 0)):

@@ -2,7 +2,7 @@
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -114,6 +114,17 @@ def evaluate_loss(
     return total / n_blocks
 
 
+def optimizer_step(optimizer: torch.optim.Optimizer, parameters: Iterable[torch.nn.Parameter], loss: torch.Tensor,
+                   cfg: TrainConfig, step: int) -> None:
+    """One update at the schedule's learning rate for `step` (counted from 1): backward, clip the gradients, step."""
+    for group in optimizer.param_groups:
+        group["lr"] = lr_at(step - 1, cfg)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(parameters, cfg.grad_clip)
+    optimizer.step()
+
+
 def train(
     model: torch.nn.Module,
     train_ids: np.ndarray | torch.Tensor,
@@ -133,14 +144,9 @@ def train(
     bar = tqdm(range(1, cfg.steps + 1), desc="training", disable=not progress)
     for step in bar:
         model.train()
-        for group in optimizer.param_groups:
-            group["lr"] = lr_at(step - 1, cfg)
         x, y = get_batch(train_ids, block_size, cfg.batch_size, generator)
         loss = lm_loss(model, x, y)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-        optimizer.step()
+        optimizer_step(optimizer, model.parameters(), loss, cfg, step)
         history.losses.append(loss.item())
         history.tokens_seen += x.numel()
         if val_ids is not None and (step == cfg.steps or (cfg.eval_every and step % cfg.eval_every == 0)):
