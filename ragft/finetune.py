@@ -324,11 +324,16 @@ def bm25_retriever() -> BM25Index:
     return BM25Index([p.text for p in kb], [p.passage_id for p in kb])
 
 
+def rag_prompt(retriever, question: str, k: int) -> str:
+    """The reading prompt with the k best passages in front of the question, as chapter 03 builds it."""
+    return build_prompt(question, retriever.search(question, k))
+
+
 def rag_records(model: TinyGPT, retriever, questions: Sequence[Question], k: int = 2) -> list[QARecord]:
     """Answers read by chapter 03's extractive reader from the k best passages, each with its confidence."""
     records = []
     for q in questions:
-        prompt = build_prompt(q.question, retriever.search(q.question, k))
+        prompt = rag_prompt(retriever, q.question, k)
         a = copy_greedy(model, prompt, context_of(prompt))
         records.append(QARecord(q.question, q.answer, a.text.strip(), exact_match(a.text, q.answer), a.product_prob,
                                 a.token_probs))

@@ -2,12 +2,16 @@
 
     python -m ragft.make_adapters                     # writes checkpoints/adapters/ (about 10 minutes on 2 cores)
     python -m ragft.make_adapters --quick --out /tmp/adapters   # a few steps of everything, to try the script
+    python -m ragft.make_adapters --only retrieval    # only the retrieval adapter (a few minutes); updates results.json
 
 Writes one adapter per kind of fine-tuning (LoRA r=8 on every linear layer: c_attn, c_proj, c_fc):
 
 - `task_format/`: answer in the fixed format "Holding: … Authority: <name> <citation>";
 - `style/`: rewrite a legal holding as a plain-English note to a client;
 - `domain/`: continued pretraining on the new cases' documents (knowledge injection);
+- `retrieval/`: chapter 05's LoRA + RAG: answers read from a retrieved passage, both plain answers and the format
+  (the RAFT recipe: fine-tuning on retrieval prompts), with format items about hypothetical cases so that the
+  adapter copies names it has never seen;
 
 and `results.json` with every number the chapter shows: before/after scores of the three runs on the test split,
 knowledge injection by fine-tuning vs RAG on the new cases' test questions (with confident-wrong rates), the rank
@@ -28,9 +32,10 @@ from pathlib import Path
 import torch
 import transformers
 
-from ragft.data import load_questions, load_style_transfer, load_task_format
+from ragft.data import load_questions, load_style_transfer, load_task_format, reading_prompt
 from ragft.finetune import (
     TARGET_MODULES,
+    Pair,
     bm25_retriever,
     cases_of,
     closed_book_summary,
@@ -42,6 +47,7 @@ from ragft.finetune import (
     generate_all,
     pair_examples,
     qa_summary,
+    rag_prompt,
     rag_records,
     style_pair,
     style_scores,
@@ -53,14 +59,19 @@ from ragft.paths import CHECKPOINTS_DIR, REPO_ROOT
 from ragft.pretrain import file_sha256
 from ragft.seed import DEFAULT_SEED, set_seed
 from ragft.training import TrainConfig, TrainHistory, train
+from ragft.world import format_practice
 
 ADAPTERS_DIR = CHECKPOINTS_DIR / "adapters"
 RESULTS_FILE = "results.json"
+ADAPTERS = ("task_format", "style", "domain", "retrieval")
 RANK = 8
 ALPHA = 16  # fixed, as peft's default usage: the update is scaled by ALPHA / r
 RANKS = (1, 2, 4, 8, 16)
 CONFIDENT = 0.5  # an answer is "confident" when the model gave it probability >= 0.5
 RAG_K = 2  # passages per RAG prompt, as in chapter 03
+# Passages per prompt of the retrieval adapter and of chapter 05: BM25 ranks the right passage first for every test
+# question (chapter 03), and one passage leaves room in the 256-token context for the format's long answers.
+RETRIEVAL_K = 1
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,7 @@ RECIPES = {
     "style": Recipe(steps=300, batch_size=16, lr=1e-2),  # new words to learn: a higher rate and more steps
     "domain": Recipe(steps=200, batch_size=16, lr=5e-3, block_size=128),
     "full_finetuning": Recipe(steps=200, batch_size=16, lr=3e-4),  # the task format, every parameter trained
+    "retrieval": Recipe(steps=300, batch_size=16, lr=5e-3),
 }
 REPLAY = 0.5  # domain adaptation mixes in pretraining text worth half the domain documents (against forgetting)
 QUICK = {name: Recipe(3, 4, r.lr, r.block_size) for name, r in RECIPES.items()}
@@ -153,6 +165,32 @@ def domain_run(model: TinyGPT, recipe: Recipe, seed: int) -> dict:
     return record
 
 
+def retrieval_pairs(seed: int) -> list[Pair]:
+    """The retrieval adapter's training set: every train-split question of the task format and of closed-book QA
+    with its best BM25 passage, and the format items about hypothetical cases (`ragft.world.format_practice`)."""
+    retriever = bm25_retriever()
+    asked = [(e.question, e.target) for e in load_task_format("train")]
+    asked += [(q.question, q.answer) for q in load_questions(split="train")]
+    pairs = [Pair(rag_prompt(retriever, question, RETRIEVAL_K), target) for question, target in asked]
+    return pairs + [Pair(reading_prompt([passage], question), target)
+                    for passage, question, target in format_practice(seed)]
+
+
+def retrieval_run(base: TinyGPT, model: TinyGPT, recipe: Recipe, seed: int) -> dict:
+    """Fine-tune `model` to answer from a retrieved passage (chapter 05's LoRA + RAG); return its record."""
+    pairs = retrieval_pairs(seed)
+    history = train_pairs(model.model, pair_examples(base, pairs), recipe.config(seed))
+    return {**run_record(model, history, recipe), "pairs": len(pairs), "k": RETRIEVAL_K}
+
+
+def make_retrieval_adapter(base: TinyGPT, out: Path, recipe: Recipe, seed: int) -> dict:
+    """Train and save the retrieval adapter; return its record."""
+    model = with_lora(base)
+    record = retrieval_run(base, model, recipe, seed)
+    save_adapter(model.model, out / "retrieval")
+    return record
+
+
 def knowledge_table(base: TinyGPT, domain: TinyGPT) -> dict[str, dict]:
     """New-case test questions answered closed book (base, after domain fine-tuning), with RAG, and with both;
     plus known-case test questions closed book before and after (does the new knowledge push out the old?)."""
@@ -184,26 +222,26 @@ def make_adapters(out: Path = ADAPTERS_DIR, base_dir: Path = COURSE_MODEL_DIR, s
                      "rank": RANK, "alpha": ALPHA, "target_modules": TARGET_MODULES,
                      "confidence threshold": CONFIDENT, "rag_k": RAG_K}  # fmt: skip
 
-    print("1/5 task format")
+    print("1/6 task format")
     model = with_lora(base)
     record, score = format_run(base, model, recipes["task_format"], seed)
     results["task_format"] = {**record, "before": score(base), "after": score(model)}
     save_adapter(model.model, out / "task_format")
     sweep = {RANK: {**record, **results["task_format"]["after"]}}
 
-    print("2/5 style transfer")
+    print("2/6 style transfer")
     model = with_lora(base)
     record, score = style_run(base, model, recipes["style"], seed)
     results["style"] = {**record, "before": score(base), "after": score(model)}
     save_adapter(model.model, out / "style")
 
-    print("3/5 domain adaptation (knowledge injection)")
+    print("3/6 domain adaptation (knowledge injection)")
     model = with_lora(base)
     results["domain"] = domain_run(model, recipes["domain"], seed)
     results["domain"]["questions"] = knowledge_table(base, model)
     save_adapter(model.model, out / "domain")
 
-    print("4/5 rank sweep on the task format")
+    print("4/6 rank sweep on the task format")
     for r in RANKS:
         if r not in sweep:
             model = with_lora(base, r)
@@ -211,21 +249,42 @@ def make_adapters(out: Path = ADAPTERS_DIR, base_dir: Path = COURSE_MODEL_DIR, s
             sweep[r] = {**record, **score(model)}
     results["rank_sweep"] = {str(r): {k: v for k, v in sweep[r].items() if k not in ("loss", "recipe")} for r in RANKS}
 
-    print("5/5 full fine-tuning on the task format")
+    print("5/6 full fine-tuning on the task format")
     model = copy.deepcopy(base)
     model.model.requires_grad_(True)
     record, score = format_run(base, model, recipes["full_finetuning"], seed)
     results["full_finetuning"] = {**record, "after": score(model)}
 
-    results["adapter_bytes"] = {name: (out / name / "adapter.safetensors").stat().st_size
-                                for name in ("task_format", "style", "domain")}
+    print("6/6 retrieval adapter (chapter 05's LoRA + RAG)")
+    results["retrieval"] = make_retrieval_adapter(base, out, recipes["retrieval"], seed)
+
+    results["adapter_bytes"] = {name: (out / name / "adapter.safetensors").stat().st_size for name in ADAPTERS}
     results["checkpoint_bytes"] = (base_dir / "model.safetensors").stat().st_size
     results["base_sha256"] = file_sha256(base_dir / "model.safetensors")  # the adapters fit this checkpoint only
     results["seconds"] = time.perf_counter() - start
     results["versions"] = {"torch": torch.__version__, "transformers": transformers.__version__}
+    return write_results(results, out)
+
+
+def write_results(results: dict, out: Path) -> dict:
+    """Round the floats and write results.json; return what was written."""
     results = rounded(results)
     (out / RESULTS_FILE).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return results
+
+
+def update_retrieval_adapter(out: Path = ADAPTERS_DIR, base_dir: Path = COURSE_MODEL_DIR, seed: int = DEFAULT_SEED,
+                             quick: bool = False, threads: int = 2) -> dict:
+    """Train only the retrieval adapter and put its record into the existing results.json (`--only retrieval`)."""
+    torch.set_num_threads(threads)
+    results = load_results(out)
+    base = load_course_model(base_dir)
+    if results["base_sha256"] != file_sha256(base_dir / "model.safetensors"):
+        raise ValueError(f"{out / RESULTS_FILE} belongs to another checkpoint: run `python -m ragft.make_adapters`")
+    set_seed(seed)
+    results["retrieval"] = make_retrieval_adapter(base, out, (QUICK if quick else RECIPES)["retrieval"], seed)
+    results["adapter_bytes"]["retrieval"] = (out / "retrieval" / "adapter.safetensors").stat().st_size
+    return write_results(results, out)
 
 
 def load_results(directory: Path = ADAPTERS_DIR) -> dict:
@@ -250,6 +309,8 @@ def summary(results: dict) -> str:
                      f"target loss {row['target loss']:.3f}")
     full = results["full_finetuning"]
     lines.append(f"full fine-tuning: {full['trainable']:,} trainable, {full['seconds per step']:.3f} s/step, {full['after']}")
+    if "retrieval" in results:
+        lines.append(f"retrieval adapter: {results['retrieval']['pairs']} pairs, {results['retrieval']['seconds']:.0f} s")
     lines.append(f"adapters (bytes): {results['adapter_bytes']}; checkpoint {results['checkpoint_bytes']:,}")
     return "\n".join(lines)
 
@@ -261,8 +322,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--quick", action="store_true", help="a few steps of every run, to try the script")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2, the course's machine)")
+    parser.add_argument("--only", choices=["retrieval"], help="train only this adapter; update results.json")
     args = parser.parse_args(argv)
-    results = make_adapters(args.out, args.base, args.seed, args.quick, args.threads)
+    make = update_retrieval_adapter if args.only == "retrieval" else make_adapters
+    results = make(args.out, args.base, args.seed, args.quick, args.threads)
     print(summary(results))
     try:
         shown = args.out.resolve().relative_to(REPO_ROOT)

@@ -981,6 +981,7 @@ PRACTICE_YEARS = tuple(range(1990, 2031))
 _PRACTICE_CONSONANTS, _PRACTICE_VOWELS = "bcdfghjklmnprstvwz", "aeiou"
 _PRACTICE_ENDINGS = ("", "n", "r", "s", "ll", "ck", "ton", "by")
 TWO_CASE_SHARE = 0.6  # reading items whose context holds a second case with the same kind of rule
+FORMAT_PRACTICE = 360  # answer-format items about hypothetical cases (format_practice)
 
 
 def exercise_surnames() -> tuple[str, ...]:
@@ -1039,6 +1040,23 @@ def reading_items(world: World, rng: random.Random, count: int, surnames: Sequen
         context = cases if rng.random() < TWO_CASE_SHARE else cases[:1]
         question, answer = question_and_answer(cases[0], data.QUESTION_KINDS[i % 4])
         items.append(f"{data.reading_prompt([passage_text(c) for c in context], question)} {answer}")
+    return items
+
+
+def format_practice(seed: int = DEFAULT_SEED, count: int = FORMAT_PRACTICE) -> list[tuple[str, str, str]]:
+    """(passage, question, target) items of the answer format about hypothetical cases with random-letter parties.
+
+    Fine-tuning a reader on the real cases alone teaches the format together with the cases' names, which the
+    model half knows; these items make it copy names it has never seen (`ragft.head_to_head`'s retrieval adapter).
+    """
+    world, rng = build_world(seed), _rng(seed, "format practice")
+    templates = [(topic, template) for topic, templates in TOPICS.items() for template in templates]
+    surnames, items = practice_surnames(seed), []
+    for _ in range(count):
+        topic, template = rng.choice(templates)
+        case = _exercise_cases(world, rng, topic, template, 1, surnames, PRACTICE_YEARS)[0]
+        question = rng.choice(TASK_QUESTIONS).format(name=case.name)
+        items.append((passage_text(case), question, data.task_format_target(case.holding, case.name, case.citation)))
     return items
 
 

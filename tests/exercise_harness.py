@@ -12,10 +12,11 @@ from ragft.checks import ERROR, NOT_ATTEMPTED, PASSED
 def solution_functions(notebook: Path, checks_name: str, n_exercises: int, **names) -> dict:
     """Run the exercise cells of a solutions notebook and return what they define.
 
-    The cells' calls of the checks (`ch03.exercise_1(...)`) hit a stand-in that does nothing, so only the
-    definitions run; `names` are the notebook's imports the cells use (e.g. `np=numpy`).
+    The cells' calls of the checks (`ch03.exercise_1(...)`) hit a stand-in that only says "not passed", so only
+    the definitions run; `names` are the notebook's imports the cells use (e.g. `np=numpy`).
     """
-    stand_in = types.SimpleNamespace(**{f"exercise_{i}": lambda f: None for i in range(1, n_exercises + 1)})
+    not_run = types.SimpleNamespace(passed=False)
+    stand_in = types.SimpleNamespace(**{f"exercise_{i}": lambda f: not_run for i in range(1, n_exercises + 1)})
     namespace = {checks_name: stand_in, **names}
     for cell in nbformat.read(notebook, as_version=4).cells:
         if cell.cell_type == "code" and BEGIN in cell.source:

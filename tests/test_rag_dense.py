@@ -1,6 +1,8 @@
 """Dense retrieval: the embedder wrapper and its disk cache, exact NumPy search, and FAISS giving the same top-k."""
 
 import json
+import os
+import subprocess
 import sys
 
 import numpy as np
@@ -77,6 +79,22 @@ def test_unnamed_custom_encoders_are_not_cached(tmp_path):
     embedder.embed_corpus(["abc"])
     embedder.embed_corpus(["abc"])
     assert len(fake.batches) == 2 and not any(tmp_path.iterdir())
+
+
+def test_a_cache_that_cannot_be_written_warns_and_loses_nothing(tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")  # mkdir under a file fails, for root too
+    fake = LetterCounts()
+    with pytest.warns(UserWarning, match="RAGFT_CACHE_DIR"):
+        vectors = Embedder(fake, name="letters", cache_dir=blocked / "cache").embed_corpus(["abc", "cab"])
+    assert vectors.shape == (2, 26) and np.allclose(np.linalg.norm(vectors, axis=1), 1)
+
+
+def test_ragft_cache_dir_moves_the_default_cache(tmp_path):
+    code = "from ragft.rag import DEFAULT_CACHE_DIR; print(DEFAULT_CACHE_DIR)"
+    env = {**os.environ, "RAGFT_CACHE_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == str(tmp_path / "embeddings")
 
 
 def test_default_embedder_is_minilm_cached_under_the_repo():

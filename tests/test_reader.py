@@ -1,10 +1,12 @@
 """The extractive reader: answers are whole-word spans of the context, and the course model reads unseen facts."""
 
+import re
+
 import pytest
 
 from ragft.data import Case, closed_book_prompt, load_knowledge_base, load_questions, reading_prompt
 from ragft.gpt import load_course_model
-from ragft.rag.reader import context_of, copy_greedy, extractive_generator
+from ragft.rag.reader import FORMAT_TEMPLATE, SPAN, context_of, copy_greedy, extractive_generator
 from ragft.world import passage_text, question_and_answer
 
 
@@ -48,3 +50,28 @@ def test_a_prompt_without_a_context_block_is_refused(model):
         extractive_generator(model)(closed_book_prompt("What is the neutral citation of Endicott v. Wragg?"))
     with pytest.raises(ValueError, match="non-empty source"):
         copy_greedy(model, "Context: x\nQuestion: y\nAnswer:", "")
+
+
+def _pieces(answer: str) -> list[str]:
+    """The spans between the format's fixed words."""
+    return [p.strip() for p in re.split(r"Holding:|Authority:", answer) if p.strip()]
+
+
+def test_a_template_lets_the_reader_write_its_words_and_copy_the_rest(model):
+    prompt = reading_prompt([passage_text(FUTURE)], "State the holding of Quillan v. Marchetti with its authority.")
+    source = context_of(prompt)
+    # The model chooses: a spanning answer without the template's words, or the template with copied slots.
+    for template in (None, FORMAT_TEMPLATE):
+        answer = copy_greedy(model, prompt, source, 64, template).text.strip()
+        assert answer and all(piece in source for piece in _pieces(answer)), answer
+    # Forcing the template's first word shows the rest: its words in order, each slot a span of the source.
+    forced = copy_greedy(model, prompt + " Holding:", source, 64, (SPAN, " Authority:", SPAN)).text.strip()
+    assert forced.count("Authority:") <= 1 and all(piece in source for piece in _pieces(forced)), forced
+
+
+def test_without_a_template_the_reader_never_writes_the_format(model):
+    questions = load_questions(case_split="new", split="dev")[:12]
+    passages = {p.case_id: p.text for p in load_knowledge_base()}
+    for q in questions:
+        prompt = reading_prompt([passages[q.case_id]], q.question)
+        assert "Holding:" not in copy_greedy(model, prompt, context_of(prompt)).text

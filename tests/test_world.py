@@ -251,3 +251,18 @@ def test_reading_practice_teaches_reading_not_facts(cases):
         assert match and match.group(3) in match.group(1)  # the answer can be read from the context
     years = {int(y) for y in re.findall(r"decided in (\d{4})", text)}
     assert min(years) < 2000 and max(years) > world.CUTOFF_YEAR  # any year, so the model learns to copy any year
+
+
+def test_format_practice_teaches_the_format_not_facts(cases):
+    items = world.format_practice()
+    assert len(items) == world.FORMAT_PRACTICE and items == world.format_practice()  # seeded
+    text = "\n".join(" ".join(item) for item in items)
+    for case in cases:  # no name, citation or holding of any real case, known or new
+        for fact in (case.name, case.citation, case.holding):
+            assert not re.search(rf"{re.escape(fact)}(?!\d)", text), f"{case.case_id}: {fact!r} in the format items"
+    for passage, question, target in items:
+        match = re.fullmatch(r"Holding: (.+)\. Authority: (.+ v\. .+) (\[\d{4}\] \w+ \d+)", target)
+        assert match, target
+        holding, name, citation = match.groups()
+        assert f"held that {holding}." in passage and passage.startswith(f"{name} {citation} is ")
+        assert name in question  # asked as the task-format questions ask

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from ragft.embedder import EMBEDDER_PACKAGE, load_embedder
 from ragft.paths import REPO_ROOT
 
 MINILM_NAME = f"all-MiniLM-L6-v2 ({EMBEDDER_PACKAGE})"  # the version is part of the cache key
-DEFAULT_CACHE_DIR = REPO_ROOT / ".cache" / "embeddings"  # git-ignored
+# Git-ignored; RAGFT_CACHE_DIR moves it, e.g. to each user's home when a JupyterHub shares one read-only install.
+DEFAULT_CACHE_DIR = Path(os.environ.get("RAGFT_CACHE_DIR") or REPO_ROOT / ".cache") / "embeddings"
 
 EncodeFn = Callable[[list[str]], np.ndarray]
 
@@ -84,9 +86,13 @@ class Embedder:
             return cached
         vectors = self.embed(texts, progress=True)
         meta = {"model": self.name, "count": len(texts), "dim": vectors.shape[1], "dtype": "float32"}
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        _write_atomically(vectors_path, lambda f: np.save(f, vectors, allow_pickle=False))
-        _write_atomically(meta_path, lambda f: f.write(json.dumps(meta, indent=1).encode()))
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            _write_atomically(vectors_path, lambda f: np.save(f, vectors, allow_pickle=False))
+            _write_atomically(meta_path, lambda f: f.write(json.dumps(meta, indent=1).encode()))
+        except OSError as err:  # a cache is an optimisation: never lose the embeddings over it
+            warnings.warn(f"could not cache the embeddings in {self.cache_dir} ({err}); they will be computed again "
+                          "next time. Set RAGFT_CACHE_DIR to a writable folder to keep them.", stacklevel=2)
         return vectors
 
     def _read_cache(self, vectors_path: Path, meta_path: Path, count: int) -> np.ndarray | None:

@@ -10,7 +10,7 @@ no longer write a citation that is not in front of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import torch
 
@@ -20,11 +20,23 @@ CONTEXT_OPENING = "Context:"  # the context block of TINY_GPT_TEMPLATE: "Context
 CONTEXT_CLOSING = "\nQuestion:"
 
 
+SPAN = None  # in a template: a slot filled with a span copied from the source
+START = -1  # a span's position before its first token: it may begin anywhere in the source
+# The answer format "Holding: <rule>. Authority: <name> <citation>" (ragft.data.task_format_target) as a template:
+# the rule is copied with its closing period, the authority from the passage's opening words.
+FORMAT_TEMPLATE: tuple[str | None, ...] = (" Holding:", SPAN, " Authority:", SPAN)
+
+
 @torch.no_grad()
-def copy_greedy(model: TinyGPT, prompt: str, source: str, max_new_tokens: int = 48) -> Answer:
+def copy_greedy(model: TinyGPT, prompt: str, source: str, max_new_tokens: int = 48,
+                template: Sequence[str | None] | None = None) -> Answer:
     """The model's greedy continuation of `prompt`, restricted to a span of `source`'s tokens, up to a line break.
 
     Returns the text and, per chosen token, the probability the unconstrained model gave it (as `TinyGPT` does).
+
+    With a `template` (e.g. `FORMAT_TEMPLATE`) the model may instead write the template: its strings as they are,
+    each `SPAN` a span copied from the source, as schema-constrained decoding ("JSON mode") does. The model
+    decides which: a model that never learned the template copies one span, as without it.
 
     `source` must be tokenized as it appears in the prompt: text after a space tokenizes the same way wherever it
     stands, so pass it with its leading space (" Endicott v. Wragg [2000] VDC 59 is ...").
@@ -32,34 +44,66 @@ def copy_greedy(model: TinyGPT, prompt: str, source: str, max_new_tokens: int = 
     source_ids = model.encode(source)
     if not source_ids:
         raise ValueError("copy_greedy needs a non-empty source text to copy from")
-    # A span ends at a word's end: before a token that starts with a space or a punctuation mark, or at the end.
+    # A span may end at a word's end: before a token that starts with a space or a punctuation mark, or at the end.
     ends_word = [not model.decode([t])[:1].isalnum() for t in source_ids[1:]] + [True]
+    programs = [[SPAN]] + ([[SPAN if item is SPAN else model.encode(item) for item in template]] if template else [])
     stop = model.stop_mask(stop_at_newline=True)
     ids = torch.tensor([model.prompt_ids(prompt)])
-    # Positions in the source whose token may come next: any at first, then those right after a match.
-    frontier = list(range(len(source_ids)))
+    # The decoder's states, (program, item, position): the next token of a string, a source position that
+    # continues a span (START: a span may begin anywhere), or item == len(program): complete, only the stop follows.
+    states = {(p, 0, _first(programs[p], 0)) for p in range(len(programs))}
     answer: list[int] = []
     probs: list[float] = []
     cache = None
     with eval_mode(model.model):
         for _ in range(max_new_tokens):
+            allowed = torch.zeros_like(stop)
+            for p, item, pos in states:
+                if item == len(programs[p]):
+                    allowed |= stop
+                elif programs[p][item] is SPAN:
+                    allowed[source_ids if pos == START else source_ids[pos]] = True
+                else:
+                    allowed[programs[p][item][pos]] = True
+            if not (allowed & ~stop).any():  # nothing left to copy or write: the answer is complete
+                break
             inputs = ids[:, -1:] if cache is not None else ids[:, -model.n_positions :]
             out = model.model(inputs, past_key_values=cache, use_cache=True, logits_to_keep=1)
             cache = out.past_key_values if ids.size(1) < model.n_positions else None
-            can_stop = answer and any(ends_word[i - 1] for i in frontier)  # a non-empty span of whole words
-            allowed = stop.clone() if can_stop else torch.zeros_like(stop)
-            allowed[[source_ids[i] for i in frontier]] = True
             logits = out.logits[0, -1]
             token = int(logits.masked_fill(~allowed, float("-inf")).argmax())
             if stop[token]:
                 break
             answer.append(token)
             probs.append(float(torch.softmax(logits, dim=-1)[token]))
-            frontier = [i + 1 for i in frontier if source_ids[i] == token and i + 1 < len(source_ids)]
-            if not frontier:  # the span reached the end of the source
-                break
+            states = _advance(states, token, programs, source_ids, ends_word)
             ids = torch.cat([ids, torch.tensor([[token]])], dim=1)
     return Answer(model.decode(answer), probs)
+
+
+
+def _advance(states: set, token: int, programs: list, source_ids: list[int], ends_word: list[bool]) -> set:
+    """The decoder's states after `token`: spans that continue or may end there, strings one token further."""
+    after = set()
+    for p, item, pos in states:
+        if item == len(programs[p]):
+            continue
+        if programs[p][item] is SPAN:
+            for i in range(len(source_ids)) if pos == START else [pos]:
+                if source_ids[i] == token:
+                    if i + 1 < len(source_ids):
+                        after.add((p, item, i + 1))
+                    if ends_word[i]:
+                        after.add((p, item + 1, _first(programs[p], item + 1)))
+        elif programs[p][item][pos] == token:
+            done = pos + 1 == len(programs[p][item])
+            after.add((p, item + 1, _first(programs[p], item + 1)) if done else (p, item, pos + 1))
+    return after
+
+
+def _first(program: list, item: int) -> int:
+    """The position an item starts at: START for a span, the first token for a string."""
+    return START if item < len(program) and program[item] is SPAN else 0
 
 
 def context_of(prompt: str) -> str:
