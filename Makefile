@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed
 # Jupyter refuses to run as root unless told to (containers, CI); other users need no flag.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: install lab test bench notebooks
+# The browser test drives an installed Chromium (Debian: apt-get install chromium); Playwright downloads no browser.
+PLAYWRIGHT := 1.65.2
+
+.PHONY: install lab test browser-test bench notebooks
 
 install: $(STAMP)
 
@@ -21,6 +24,10 @@ lab: install  ## install, then open the course in JupyterLab
 
 test: install  ## install, then run every test and every notebook (offline)
 	$(BIN)/python -m pytest
+
+browser-test: install  ## run chapter 05 in JupyterLab in headless Chromium and check the decision-matrix widget
+	$(BIN)/python -m pip install -q playwright==$(PLAYWRIGHT)
+	$(BIN)/python -m pytest browser_tests
 
 bench: install  ## time every notebook and measure its peak memory
 	$(BIN)/python benchmarks/run_notebooks.py

@@ -17,9 +17,9 @@ Y_LABEL = "dependency on capability / domain understanding (score, 0-1)"
 CUSTOM = "(your own use case)"
 
 
-def _wide() -> dict:
-    """Layout keywords for a control taking half a row, its description in full."""
-    return {"style": {"description_width": "initial"}, "layout": widgets.Layout(width="48%")}
+def _wide(width: str = "48%") -> dict:
+    """Layout keywords for a control taking half a row (or `width`), its description in full."""
+    return {"style": {"description_width": "initial"}, "layout": widgets.Layout(width=width)}
 
 
 def plot_decision_matrix(use_case: UseCase, recommendation: Recommendation, ax=None):
@@ -49,8 +49,10 @@ def plot_decision_matrix(use_case: UseCase, recommendation: Recommendation, ax=N
 def _controls() -> dict[str, widgets.ValueWidget]:
     """One control per `UseCase` field (except the name), set to the neutral defaults."""
     return {
-        "external_data": widgets.FloatSlider(value=0.25, min=0, max=1, step=0.05, description=X_LABEL, **_wide()),
-        "capability": widgets.FloatSlider(value=0.25, min=0, max=1, step=0.05, description=Y_LABEL, **_wide()),
+        # The axes' long labels would squeeze a half-row slider to nothing: each axis gets a row of its own.
+        "external_data": widgets.FloatSlider(value=0.25, min=0, max=1, step=0.05, description=X_LABEL,
+                                             **_wide("70%")),
+        "capability": widgets.FloatSlider(value=0.25, min=0, max=1, step=0.05, description=Y_LABEL, **_wide("70%")),
         "knowledge_changes": widgets.Dropdown(options=KNOWLEDGE_CHANGES, value="yearly",
                                               description="knowledge changes", **_wide()),
         "training_budget": widgets.Dropdown(options=TRAINING_BUDGETS, value="small",
@@ -74,9 +76,11 @@ class DecisionMatrixWidget(widgets.VBox):
                                          **_wide())
         self.output = widgets.Output()
         self.figure, self.report, self._loading = None, "", False
-        rows = list(self.controls.values())
-        self.children = [self.scenario, *(widgets.HBox(rows[i:i + 2]) for i in range(0, len(rows), 2)), self.output]
-        for control in rows:
+        controls = list(self.controls.values())
+        axes, factors = controls[:2], controls[2:]
+        self.children = [self.scenario, *axes, *(widgets.HBox(factors[i:i + 2]) for i in range(0, len(factors), 2)),
+                         self.output]
+        for control in controls:
             control.observe(self.redraw, names="value")
         self.scenario.observe(self._load_scenario, names="value")
         self.redraw()

@@ -1,0 +1,158 @@
+"""The decision-matrix widget as a learner sees it: the notebook run in JupyterLab in Chromium, then a slider moved."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import pytest
+from playwright.sync_api import Locator, Page
+
+from ragft.decision import THRESHOLD
+from ragft.decision_widget import X_LABEL
+
+NOTEBOOK_OPEN_TIMEOUT_S = 60
+KERNEL_START_TIMEOUT_S = 90
+RUN_TIMEOUT_S = 240  # the chapter runs real measurements before it shows the widget
+WIDGET_TIMEOUT_S = 30
+FALLBACK_TEXTS = ("Error displaying widget", "widget could not be displayed", "Loading widget...")
+STDOUT = "[data-mime-type='application/vnd.jupyter.stdout']"
+# What the widget's output area shows: the text it printed and the matrix figure (an <img> of the PNG).
+READ_WIDGET_JS = f"""widget => ({{
+    report: widget.querySelector(".widget-output {STDOUT}")?.innerText ?? null,
+    image: widget.querySelector(".widget-output img")?.getAttribute("src") ?? null,
+}})"""
+
+T = TypeVar("T")
+
+
+def poll(read: Callable[[], T], done: Callable[[T], bool], timeout_s: float) -> T:
+    """Call `read` until `done` holds for its value or `timeout_s` pass; return the last value read."""
+    deadline = time.monotonic() + timeout_s
+    value = read()
+    while not done(value) and time.monotonic() < deadline:
+        time.sleep(0.25)
+        value = read()
+    return value
+
+
+def prompts(notebook: Locator) -> list[str]:
+    """The code cells' input prompts: '[ ]:' not run, '[*]:' queued or running, '[3]:' run."""
+    return notebook.locator(".jp-CodeCell .jp-InputPrompt").all_text_contents()
+
+
+def kernel_status(page: Page) -> str:
+    """The kernel as the status bar shows it: 'Python 3 (ipykernel) | Idle', '... | Busy', 'No Kernel | ...'."""
+    return page.locator(".jp-StatusBar-TextItem[title^='Change kernel']").text_content() or ""
+
+
+def kernel_idle(status: str) -> bool:
+    """True for a connected kernel that is idle (the toolbar's indicator also says idle before there is a kernel)."""
+    return status.endswith("| Idle") and not status.startswith("No Kernel")
+
+
+def kernel_status_picking_default(page: Page) -> str:
+    """The kernel status, after clicking "Select" if JupyterLab asks which kernel to start (no kernelspec saved)."""
+    dialog = page.locator(".jp-Dialog").filter(has_text="Select Kernel")
+    if dialog.is_visible():
+        dialog.locator(".jp-mod-accept").click()
+    return kernel_status(page)
+
+
+def open_notebook(page: Page, url: str) -> Locator:
+    """Open the notebook in JupyterLab and wait until its kernel is idle; return the notebook panel."""
+    page.goto(url, timeout=NOTEBOOK_OPEN_TIMEOUT_S * 1000)
+    notebook = page.locator(".jp-NotebookPanel").filter(visible=True)
+    notebook.locator(".jp-Cell").first.wait_for(timeout=NOTEBOOK_OPEN_TIMEOUT_S * 1000)
+    status = poll(lambda: kernel_status_picking_default(page), kernel_idle, KERNEL_START_TIMEOUT_S)
+    assert kernel_idle(status), f"no idle kernel {KERNEL_START_TIMEOUT_S} s after opening the notebook: {status!r}"
+    return notebook
+
+
+def run_all_cells(page: Page, notebook: Locator) -> None:
+    """Run every cell as a learner would (Run menu, "Run All Cells"), and wait until the run is over."""
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.locator("li[data-command='runmenu:run-all']").click()  # by command id: the menu also has "...Run All"
+    # Run All marks every code cell '[*]:' at once, numbers each as it runs, and unmarks those left when one raises.
+    started = poll(lambda: prompts(notebook), lambda cells: cells[:1] != ["[ ]:"], WIDGET_TIMEOUT_S)
+    assert started[:1] != ["[ ]:"], f"Run All Cells started no cell within {WIDGET_TIMEOUT_S} s; prompts: {started}"
+    cells, status = poll(lambda: (prompts(notebook), kernel_status(page)),
+                         lambda seen: "[*]:" not in seen[0] and kernel_idle(seen[1]), RUN_TIMEOUT_S)
+    assert "[*]:" not in cells and kernel_idle(status), \
+        f"the notebook was still running after {RUN_TIMEOUT_S} s (status bar: {status!r}); prompts: {cells}"
+    if "[ ]:" in cells:
+        stopped = cells.index("[ ]:") - 1
+        output = notebook.locator(".jp-CodeCell").nth(stopped).locator(".jp-OutputArea").inner_text()
+        pytest.fail(f"Run All stopped at code cell {stopped + 1} of {len(cells)}; it printed:\n{output[-2000:]}")
+
+
+def decision_matrix(notebook: Locator) -> tuple[Locator, Locator]:
+    """The decision-matrix widget and its external-data slider, found by the slider's label, not by position."""
+    label = notebook.page.get_by_text(X_LABEL, exact=True)
+    slider = notebook.locator(".widget-slider").filter(has=label).first
+    # The widget is the VBox right around the slider's row (the chapter may show other widgets, or nest this one).
+    widget = slider.locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' widget-vbox ')][1]")
+    return widget, slider
+
+
+def fallbacks_shown(notebook: Locator) -> list[str]:
+    """The widget fallback messages (`FALLBACK_TEXTS`) the notebook shows."""
+    text = notebook.inner_text().lower()
+    return [fallback for fallback in FALLBACK_TEXTS if fallback.lower() in text]
+
+
+def widget_trouble(notebook: Locator) -> str:
+    """What the notebook shows where widgets failed: fallback messages, and plain-text outputs (a widget's repr)."""
+    plain = notebook.locator(".jp-OutputArea-output[data-mime-type='text/plain']").all_inner_texts()
+    return f"Widget fallback messages on the page: {fallbacks_shown(notebook)}; plain-text outputs: " \
+           f"{[text[:200] for text in plain]}"
+
+
+def assert_rendered(notebook: Locator, slider: Locator) -> None:
+    """Fail unless the slider is visible and no cell shows a widget fallback message."""
+    assert poll(slider.is_visible, bool, WIDGET_TIMEOUT_S), \
+        f"the decision-matrix widget did not render: no slider labelled {X_LABEL!r} became visible within " \
+        f"{WIDGET_TIMEOUT_S} s of the run's end. {widget_trouble(notebook)}"
+    assert not fallbacks_shown(notebook), f"a widget of the notebook did not display. {widget_trouble(notebook)}"
+
+
+def read_widget(widget: Locator) -> dict[str, str | None]:
+    """The widget's output area now: its text ('report') and the src of its figure ('image'), None when absent."""
+    return widget.evaluate(READ_WIDGET_JS)
+
+
+def verdict(state: dict[str, str | None]) -> str:
+    """The report's first line, "Recommendation: <approach>"."""
+    return (state["report"] or "").partition("\n")[0]
+
+
+def test_decision_matrix_widget_renders_and_follows_its_slider(page: Page, notebook_url: str, artifacts) -> None:
+    notebook = open_notebook(page, notebook_url)
+    run_all_cells(page, notebook)
+    widget, slider = decision_matrix(notebook)
+    assert_rendered(notebook, slider)
+
+    before = poll(lambda: read_widget(widget), lambda s: bool(s["image"]) and verdict(s).startswith("Recommendation:"),
+                  WIDGET_TIMEOUT_S)
+    assert before["image"], f"the widget's output shows no figure; its text: {before['report']!r}"
+    assert verdict(before).startswith("Recommendation:"), \
+        f"the widget's output should start with 'Recommendation:'; it shows {before['report']!r}"
+    widget.screenshot(path=artifacts / "before.png")
+
+    # Keys, as a learner with a keyboard would: End or Home takes the slider across the threshold (0.5).
+    handle = slider.get_by_role("slider")
+    start = float(handle.get_attribute("aria-valuetext"))
+    handle.focus()
+    handle.press("End" if start < THRESHOLD else "Home")
+    moved = float(handle.get_attribute("aria-valuetext"))
+    assert (start < THRESHOLD) != (moved < THRESHOLD), f"the key left the slider on the same side: {start} -> {moved}"
+
+    after = poll(lambda: read_widget(widget),
+                 lambda s: verdict(s) != verdict(before) and s["image"] not in (None, before["image"]),
+                 WIDGET_TIMEOUT_S)
+    widget.screenshot(path=artifacts / "after.png")
+    moving = f"after moving external data {start} -> {moved}"
+    assert verdict(after) != verdict(before), f"{moving}, the recommendation should change; it is {verdict(after)!r}"
+    assert after["image"], f"{moving}, the widget's output shows no figure; its text: {after['report']!r}"
+    assert after["image"] != before["image"], f"{moving}, the matrix figure should change; it is the same PNG"
