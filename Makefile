@@ -9,7 +9,7 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 # The browser test drives an installed Chromium (Debian: apt-get install chromium); Playwright downloads no browser.
 PLAYWRIGHT := 1.65.2
 
-.PHONY: install lab test browser-test bench notebooks
+.PHONY: install lab test browser-test binder-check bench notebooks
 
 install: $(STAMP)
 
@@ -28,6 +28,9 @@ test: install  ## install, then run every test and every notebook (offline)
 browser-test: install  ## run chapter 05 in JupyterLab in headless Chromium and check the decision-matrix widget
 	$(BIN)/python -m pip install -q playwright==$(PLAYWRIGHT)
 	$(BIN)/python -m pytest browser_tests
+
+binder-check: install  ## build binder/'s environment afresh, as repo2docker would, and run every chapter in it within 2 GB
+	$(BIN)/python benchmarks/binder_check.py
 
 bench: install  ## time every notebook and measure its peak memory
 	$(BIN)/python benchmarks/run_notebooks.py

@@ -26,11 +26,14 @@ TARGET_SECONDS, TARGET_MB = 90, 1536
 
 
 class PeakMemory(threading.Thread):
-    """Samples the resident memory of a process tree until stopped; `peak_mb` is the largest sample."""
+    """Samples the resident memory of a process tree until stopped; `peak_mb` is the largest sample.
 
-    def __init__(self, pid: int, interval: float = 0.05):
+    With `limit_mb` it is a watchdog too: it kills the tree as soon as a sample exceeds the limit.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.05, limit_mb: float | None = None):
         super().__init__(daemon=True)
-        self.pid, self.interval, self.peak_mb, self._done = pid, interval, 0.0, threading.Event()
+        self.pid, self.interval, self.limit_mb, self.peak_mb, self._done = pid, interval, limit_mb, 0.0, threading.Event()
 
     def run(self) -> None:
         while not self._done.is_set():
@@ -40,6 +43,8 @@ class PeakMemory(threading.Thread):
                 self.peak_mb = max(self.peak_mb, rss / 2**20)
             except psutil.Error:
                 pass
+            if self.limit_mb is not None and self.peak_mb > self.limit_mb:
+                kill_tree(self.pid)
             time.sleep(self.interval)
 
     def stop(self) -> None:
@@ -47,13 +52,24 @@ class PeakMemory(threading.Thread):
         self.join()
 
 
-def run_notebook(path: Path) -> tuple[float, float, str]:
-    """Execute one notebook in a fresh kernel; return (seconds, peak MB, error or '')."""
+def kill_tree(pid: int) -> None:
+    """Kill a process and all its descendants."""
+    try:
+        root = psutil.Process(pid)
+        for process in [*root.children(recursive=True), root]:
+            process.kill()
+    except psutil.Error:
+        pass
+
+
+def run_notebook(path: Path, limit_mb: float | None = None) -> tuple[float, float, str]:
+    """Execute one notebook in a fresh kernel; return (seconds, peak MB, error or ''). With `limit_mb`, a kernel
+    that grows past it is killed (the notebook then fails with a dead kernel)."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
     start, error = time.perf_counter(), ""
     with client.setup_kernel():
-        monitor = PeakMemory(client.km.provisioner.process.pid)
+        monitor = PeakMemory(client.km.provisioner.process.pid, limit_mb=limit_mb)
         monitor.start()
         try:
             for index, cell in enumerate(nb.cells):
