@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
+from tqdm.auto import tqdm
 
 from ragft.data import FormatExample, Question, closed_book_prompt, load_questions, load_task_format
 from ragft.finetune import bm25_retriever, cases_of, format_scores, generate_all, rag_prompt, with_adapter
@@ -123,19 +124,19 @@ def build_systems(base: TinyGPT, adapters_dir=ADAPTERS_DIR) -> dict[str, System]
 
 
 @dataclass(frozen=True)
-class TestSets:
+class QuestionSets:
     """The questions of both columns, with what scoring them needs."""
 
     knowledge: list[Question]
     skill: list[FormatExample]
 
     @classmethod
-    def load(cls) -> "TestSets":
+    def load(cls) -> "QuestionSets":
         """The new-case test questions and the task-format test questions."""
         return cls(load_questions(case_split="new", split="test"), load_task_format("test"))
 
 
-def score(system: System, tests: TestSets, prompt_length: Callable[[str], int]) -> dict[str, float]:
+def score(system: System, tests: QuestionSets, prompt_length: Callable[[str], int]) -> dict[str, float]:
     """Accuracy on both test sets, then the costs: latency per answer, prompt tokens, training time, memory."""
     knowledge = system.answer([q.question for q in tests.knowledge], "knowledge")
     skill = format_scores(system.answer([e.question for e in tests.skill], "skill"), cases_of(tests.skill))
@@ -160,9 +161,7 @@ def score(system: System, tests: TestSets, prompt_length: Callable[[str], int]) 
 
 def head_to_head(base: TinyGPT, adapters_dir=ADAPTERS_DIR, progress: bool = True) -> dict[str, dict[str, float]]:
     """Every system scored on both test sets, with its costs: {system: {measure: value}}."""
-    from tqdm.auto import tqdm
-
-    systems, tests = build_systems(base, adapters_dir), TestSets.load()
+    systems, tests = build_systems(base, adapters_dir), QuestionSets.load()
     length = lambda prompt: len(base.prompt_ids(prompt))  # noqa: E731
     return {name: score(system, tests, length) for name, system in tqdm(systems.items(), disable=not progress,
                                                                            desc="head-to-head")}
