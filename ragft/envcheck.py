@@ -55,7 +55,7 @@ def problems(report: dict[str, object]) -> list[str]:
     if not report["datasets_present"]:
         found.append("The datasets are missing: run `python -m ragft.world` from the repository folder.")
     if not report["checkpoint_present"]:
-        found.append("The pretrained tiny GPT is missing: run `python -m ragft.pretrain` (about 20 minutes).")
+        found.append("The pretrained tiny GPT is missing: run `python -m ragft.pretrain` (about 35 minutes).")
     if report["memory_gb"] < 2:  # type: ignore[operator]
         found.append("Less than 2 GB of memory: close other programs; each chapter needs up to 1.5 GB.")
     return found

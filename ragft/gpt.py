@@ -244,7 +244,7 @@ class TinyGPT:
         if missing:
             raise MissingCheckpointError(
                 f"The model checkpoint in {directory} is incomplete: missing {', '.join(missing)}. "
-                "Create it with `python -m ragft.pretrain` (about 20 minutes on 2 CPU cores), "
+                "Create it with `python -m ragft.pretrain` (about 35 minutes on 2 CPU cores), "
                 "or restore the committed files with `git checkout -- checkpoints/tiny-gpt`."
             )
         model = GPT2LMHeadModel(GPT2Config.from_json_file(directory / "config.json"))

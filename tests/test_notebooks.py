@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import types
 
 import nbformat
 
@@ -62,6 +63,31 @@ def test_setup_cell_is_first_and_does_nothing_outside_colab(monkeypatch):
     monkeypatch.delitem(sys.modules, "google.colab", raising=False)
     exec(setup_cell_source(), {})
     assert calls == []
+
+
+def test_on_colab_the_setup_cell_installs_the_course_with_the_tested_versions(monkeypatch, tmp_path):
+    from ragft.build_notebooks import COLAB_PINNED
+    from ragft.course import REPO_REF, REPO_SLUG
+
+    course = tmp_path / "course"
+    calls = []
+
+    def run(command, check):
+        calls.append(command)
+        if command[0] == "git":  # the clone: the course's files appear
+            course.mkdir()
+            (course / "requirements.txt").write_text((REPO_ROOT / "requirements.txt").read_text(encoding="utf-8"))
+
+    monkeypatch.setattr(subprocess, "run", run)
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    exec(setup_cell_source().replace("/content/course", str(course)), {})
+    clone, install = calls
+    assert clone[:6] == ["git", "clone", "--depth", "1", "--branch", REPO_REF] and f"github.com/{REPO_SLUG}.git" in clone[6]
+    pinned = dict(line.split("==") for line in (REPO_ROOT / "requirements.txt").read_text().split() if "==" in line)
+    assert install[1:6] == ["-m", "pip", "install", "-q", "-e"] and install[6] == str(course)
+    assert install[7:] == [f"{name}=={pinned[name]}" for name in pinned if name in COLAB_PINNED]
+    assert len(install[7:]) == len(COLAB_PINNED) and not any(p.startswith(("torch==", "jupyterlab==")) for p in install)
 
 
 def test_a_notebook_with_an_error_fails_the_suite(tmp_path):
