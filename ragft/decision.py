@@ -187,16 +187,20 @@ def _caveats(use_case: UseCase, approach: str) -> list[str]:
     return caveats
 
 
+def _shift(nudges: list[tuple[float, float, str]]) -> tuple[float, float]:
+    """The nudges added up, (along external data, along capability)."""
+    return sum(dx for dx, _, _ in nudges), sum(dy for _, dy, _ in nudges)
+
+
 def factor_shift(use_case: UseCase) -> tuple[float, float]:
     """How far the factors move the point, (along external data, along capability), before clipping to 0..1."""
-    nudges = _nudges(use_case)
-    return sum(dx for dx, _, _ in nudges), sum(dy for _, dy, _ in nudges)
+    return _shift(_nudges(use_case))
 
 
 def recommend(use_case: UseCase) -> Recommendation:
     """The approach for a use case: its quadrant after the factors' nudges, with reasons and caveats."""
     nudges = _nudges(use_case)
-    dx, dy = factor_shift(use_case)
+    dx, dy = _shift(nudges)
     # Rounding keeps sums like 0.35 + 0.15 exactly on the line, so the "0.5 is high" rule holds after nudges too.
     x = round(min(max(use_case.external_data + dx, 0.0), 1.0), 6)
     y = round(min(max(use_case.capability + dy, 0.0), 1.0), 6)
