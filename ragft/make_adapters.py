@@ -176,19 +176,12 @@ def retrieval_pairs(seed: int) -> list[Pair]:
                     for passage, question, target in format_practice(seed)]
 
 
-def retrieval_run(base: TinyGPT, model: TinyGPT, recipe: Recipe, seed: int) -> dict:
-    """Fine-tune `model` to answer from a retrieved passage (chapter 05's LoRA + RAG); return its record."""
-    pairs = retrieval_pairs(seed)
-    history = train_pairs(model.model, pair_examples(base, pairs), recipe.config(seed))
-    return {**run_record(model, history, recipe), "pairs": len(pairs), "k": RETRIEVAL_K}
-
-
 def make_retrieval_adapter(base: TinyGPT, out: Path, recipe: Recipe, seed: int) -> dict:
-    """Train and save the retrieval adapter; return its record."""
-    model = with_lora(base)
-    record = retrieval_run(base, model, recipe, seed)
+    """Fine-tune LoRA to answer from a retrieved passage (chapter 05's LoRA + RAG), save it, return its record."""
+    model, pairs = with_lora(base), retrieval_pairs(seed)
+    history = train_pairs(model.model, pair_examples(base, pairs), recipe.config(seed))
     save_adapter(model.model, out / "retrieval")
-    return record
+    return {**run_record(model, history, recipe), "pairs": len(pairs), "k": RETRIEVAL_K}
 
 
 def knowledge_table(base: TinyGPT, domain: TinyGPT) -> dict[str, dict]:
