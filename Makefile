@@ -3,20 +3,27 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# With a wheelhouse (`make wheelhouse`, or one copied from a USB stick) every install comes from it, with no network.
+WHEELHOUSE ?= wheelhouse
+FROM_WHEELHOUSE := $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE),)
+# `make wheelhouse` downloads for this machine, or for another one: WHEEL_PLATFORM=macosx_11_0_arm64 WHEEL_PYTHON=3.12
+# (pip's platform tags). On Linux, TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu takes the small CPU PyTorch.
+WHEEL_TARGET := $(if $(WHEEL_PLATFORM),--only-binary=:all: --platform $(WHEEL_PLATFORM),) $(if $(WHEEL_PYTHON),--python-version $(WHEEL_PYTHON),)
+TORCH_INDEX := $(if $(TORCH_INDEX_URL),--extra-index-url $(TORCH_INDEX_URL),)
 # Jupyter refuses to run as root unless told to (containers, CI); other users need no flag.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 # The browser test drives an installed Chromium (Debian: apt-get install chromium); Playwright downloads no browser.
 PLAYWRIGHT := 1.65.2
 
-.PHONY: install lab test browser-test binder-check bench notebooks
+.PHONY: install lab test wheelhouse browser-test binder-check colab-check bench notebooks
 
 install: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -r requirements.txt
-	$(BIN)/python -m pip install --no-deps -e .
+	$(BIN)/python -m pip install $(FROM_WHEELHOUSE) -r requirements.txt
+	$(BIN)/python -m pip install $(FROM_WHEELHOUSE) --no-deps -e .
 	touch $(STAMP)
 
 lab: install  ## install, then open the course in JupyterLab
@@ -25,12 +32,19 @@ lab: install  ## install, then open the course in JupyterLab
 test: install  ## install, then run every test and every notebook (offline)
 	$(BIN)/python -m pytest
 
+wheelhouse:  ## download every wheel the course needs into wheelhouse/ (for a room without network; see INSTRUCTORS.md)
+	$(PYTHON) -m pip download -d $(WHEELHOUSE) $(WHEEL_TARGET) $(TORCH_INDEX) -r requirements.txt "setuptools>=68"
+	@du -sh $(WHEELHOUSE); ls $(WHEELHOUSE) | wc -l
+
 browser-test: install  ## run chapter 05 in JupyterLab in headless Chromium and check the decision-matrix widget
 	$(BIN)/python -m pip install -q playwright==$(PLAYWRIGHT)
 	$(BIN)/python -m pytest browser_tests
 
-binder-check: install  ## build binder/'s environment afresh, as repo2docker would, and run every chapter in it within 2 GB
+binder-check: install  ## build binder/'s environment afresh (a venv standing in for repo2docker's conda) and run every chapter in it within 2 GB
 	$(BIN)/python benchmarks/binder_check.py
+
+colab-check: install  ## run the notebooks' Colab set-up cell and chapter 05 in a Colab-like Python 3.13 environment
+	$(BIN)/python benchmarks/colab_check.py
 
 bench: install  ## time every notebook and measure its peak memory
 	$(BIN)/python benchmarks/run_notebooks.py

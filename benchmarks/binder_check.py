@@ -6,9 +6,12 @@
     python benchmarks/binder_check.py chapters/01*        # some notebooks (relative paths are inside the repository)
     python benchmarks/binder_check.py --keep-env /tmp/bc  # build in /tmp/bc and keep it (env, clone, home)
 
-It does what repo2docker does with binder/: an environment with the Python that environment.yml names (a fresh
-`python3.X -m venv` stands in for conda), its bin/ first on PATH, then `bash binder/postBuild` from the repository
-root, with a fresh HOME and TORCH_INDEX_URL set to PyPI unless set already (why: see fresh_environ). It checks that
+What it simulates of repo2docker's build from binder/: an environment with the Python that environment.yml names,
+its bin/ first on PATH, then `bash binder/postBuild` exactly, from the repository root, with a fresh HOME and
+TORCH_INDEX_URL set to PyPI unless set already (why: see fresh_environ). What it does not: repo2docker installs on
+top of its own conda environment, which already holds JupyterLab, jupyterhub-singleuser and jupyter-resource-usage;
+here a fresh `python3.X -m venv` stands in for it, so a pin that conflicts with those packages would not show. Nor
+does it build the Docker image or launch it as Binder does. It checks that
 PyTorch is a CPU build and measures the environment on disk. Each notebook then runs in a fresh kernel of that
 environment, offline, with at most 2 GB of memory: a cgroup v2 limit where this machine allows one (peak: its
 memory.peak), else a watchdog that samples the kernel's process tree and kills it above 2 GB. The table is printed

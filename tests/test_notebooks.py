@@ -65,29 +65,43 @@ def test_setup_cell_is_first_and_does_nothing_outside_colab(monkeypatch):
     assert calls == []
 
 
-def test_on_colab_the_setup_cell_installs_the_course_with_the_tested_versions(monkeypatch, tmp_path):
-    from ragft.build_notebooks import COLAB_PINNED
+def _run_setup_cell_on_fake_colab(monkeypatch, tmp_path, ipywidgets_version):
+    """Run the set-up cell as Colab would (a stand-in google.colab); return the commands and widget-manager calls."""
     from ragft.course import REPO_REF, REPO_SLUG
 
-    course = tmp_path / "course"
-    calls = []
+    course, calls, managers = tmp_path / "course", [], []
 
     def run(command, check):
+        assert check, "a failed clone or install must stop the cell"
         calls.append(command)
-        if command[0] == "git":  # the clone: the course's files appear
+        if command[0] == "git":
             course.mkdir()
-            (course / "requirements.txt").write_text((REPO_ROOT / "requirements.txt").read_text(encoding="utf-8"))
 
+    colab, output = types.ModuleType("google.colab"), types.ModuleType("google.colab.output")
+    output.enable_custom_widget_manager = lambda: managers.append("enabled")
+    colab.output = output
     monkeypatch.setattr(subprocess, "run", run)
-    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setitem(sys.modules, "google.colab.output", output)
     monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setattr("importlib.metadata.version", lambda name: ipywidgets_version)
     exec(setup_cell_source().replace("/content/course", str(course)), {})
-    clone, install = calls
-    assert clone[:6] == ["git", "clone", "--depth", "1", "--branch", REPO_REF] and f"github.com/{REPO_SLUG}.git" in clone[6]
-    pinned = dict(line.split("==") for line in (REPO_ROOT / "requirements.txt").read_text().split() if "==" in line)
-    assert install[1:6] == ["-m", "pip", "install", "-q", "-e"] and install[6] == str(course)
-    assert install[7:] == [f"{name}=={pinned[name]}" for name in pinned if name in COLAB_PINNED]
-    assert len(install[7:]) == len(COLAB_PINNED) and not any(p.startswith(("torch==", "jupyterlab==")) for p in install)
+    assert calls[0] == ["git", "clone", "--depth", "1", "--branch", REPO_REF, f"https://github.com/{REPO_SLUG}.git",
+                        str(course)]
+    assert sys.path[0] == str(course)
+    return calls, managers
+
+
+def test_on_colab_the_setup_cell_clones_then_runs_the_install_script(monkeypatch, tmp_path):
+    calls, managers = _run_setup_cell_on_fake_colab(monkeypatch, tmp_path, "7.7.1")
+    assert calls[1] == [sys.executable, str(tmp_path / "course" / "ragft" / "colab_install.py"), str(tmp_path / "course")]
+    assert (REPO_ROOT / "ragft" / "colab_install.py").is_file()
+    assert managers == []  # Colab renders ipywidgets 7 with its own manager
+
+
+def test_on_colab_with_ipywidgets_8_the_setup_cell_enables_colab_custom_widget_manager(monkeypatch, tmp_path):
+    _, managers = _run_setup_cell_on_fake_colab(monkeypatch, tmp_path, "8.1.9")
+    assert managers == ["enabled"]
 
 
 def test_a_notebook_with_an_error_fails_the_suite(tmp_path):
