@@ -22,8 +22,10 @@ offline. The report is printed and written to benchmarks/results/colab.md; exit 
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -50,12 +52,23 @@ def sh(command: list[str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, **kwargs)
 
 
+def find_python(version: str) -> str:
+    """A `python<version>` that runs and is that version: on PATH, under pyenv, or in /usr(/local)/bin."""
+    pyenv = sh(["pyenv", "root"]).stdout.strip() if shutil.which("pyenv") else ""
+    candidates = [shutil.which(f"python{version}"), *sorted(glob.glob(f"{pyenv}/versions/{version}*/bin/python{version}")),
+                  f"/usr/bin/python{version}", f"/usr/local/bin/python{version}"]
+    for candidate in filter(None, candidates):
+        if Path(candidate).is_file():
+            probe = sh([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
+            if probe.returncode == 0 and probe.stdout.strip() == version:
+                return candidate
+    raise SystemExit(f"Colab runs Python {version}: none found on PATH, under pyenv or in /usr/bin, /usr/local/bin "
+                     f"(install it, e.g. pyenv install {version})")
+
+
 def build_env(env_dir: Path) -> float:
     """Make the Colab-like environment in `env_dir`; return the seconds the build took."""
-    python = f"python{COLAB_PYTHON}"
-    probe = sh([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]) if shutil.which(python) else None
-    if not probe or probe.returncode or probe.stdout.strip() != COLAB_PYTHON:
-        raise SystemExit(f"Colab runs Python {COLAB_PYTHON}: put a `{python}` on PATH (e.g. pyenv install {COLAB_PYTHON})")
+    python = find_python(COLAB_PYTHON)
     start = time.perf_counter()
     for step in ([python, "-m", "venv", str(env_dir)],
                  [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", "-r", str(COLAB_LIKE)]):
@@ -67,7 +80,7 @@ def build_env(env_dir: Path) -> float:
 
 def freeze(python: Path) -> dict[str, str]:
     run = sh([str(python), "-m", "pip", "list", "--format", "json"], check=True)
-    return {p["name"].lower(): p["version"] for p in json.loads(run.stdout)}
+    return {re.sub(r"[-_.]+", "-", p["name"]).lower(): p["version"] for p in json.loads(run.stdout)}  # PEP 503 names
 
 
 def pip_check(python: Path) -> set[str]:
