@@ -46,8 +46,9 @@ binder-check: install  ## build binder/'s environment afresh (a venv standing in
 colab-check: install  ## run the notebooks' Colab set-up cell and chapter 05 in a Colab-like Python 3.13 environment
 	$(BIN)/python benchmarks/colab_check.py
 
-bench: install  ## time every notebook and measure its peak memory
-	$(BIN)/python benchmarks/run_notebooks.py
+bench: install  ## time every notebook quiet, on one CPU and beside a busy process, and measure its peak memory
+	$(BIN)/python benchmarks/run_notebooks.py --conditions all
+	$(BIN)/python benchmarks/threads.py
 
 notebooks: install  ## strip outputs, regenerate exercises from solutions, refresh the README table
 	$(BIN)/python -m ragft.build_notebooks

@@ -9,6 +9,7 @@ from importlib import metadata
 
 import psutil
 
+from ragft import THREADS
 from ragft.offline import is_online, network_blocked
 from ragft.paths import CHECKPOINTS_DIR, DATASETS_DIR
 
@@ -44,6 +45,7 @@ def environment_report() -> dict[str, object]:
         "python_range": f"{low[0]}.{low[1]} to {high[0]}.{high[1]}",
         "platform": platform.platform(terse=True),
         "cpu_cores": os.cpu_count(),
+        "threads": f"{THREADS.threads} ({THREADS.reason})",
         "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
         "network": "blocked (tests)" if network_blocked() else ("online" if is_online() else "offline"),
         "packages": package_versions(),
@@ -72,7 +74,7 @@ def problems(report: dict[str, object]) -> list[str]:
 def print_report() -> None:
     """Print the environment report and the problems found, in plain words."""
     report = environment_report()
-    for key in ("python", "platform", "cpu_cores", "memory_gb", "network"):
+    for key in ("python", "platform", "cpu_cores", "threads", "memory_gb", "network"):
         print(f"{key:>21}: {report[key]}")
     for name, version in report["packages"].items():  # type: ignore[union-attr]
         print(f"{name:>21}: {version}")

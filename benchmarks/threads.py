@@ -1,0 +1,111 @@
+"""How fast the course's tiny GPT trains at 1 and 2 threads: quiet, on one CPU, and beside a busy process.
+
+    python benchmarks/threads.py            # the table, also written to benchmarks/results/threads.md
+    python benchmarks/threads.py --steps 60 # longer runs
+
+Each measurement is a fresh process that trains chapter 01's live model (2 layers, 4 heads, 128 wide, blocks of
+128 tokens, batches of 16) on random token ids and reports tokens per second, after a few warm-up steps:
+- quiet: nothing else running (run it on an otherwise idle machine);
+- one CPU: the process pinned to CPU 0 (its affinity mask), as a container with a 1-CPU share would be;
+- busy: one CPU-bound competitor process spinning on the same CPUs, as another kernel or a build on a laptop.
+The thread count is forced (torch.set_num_threads) so both counts are measured in every condition; what the
+course chooses by itself (ragft.threads) is printed beside them. This is what ragft.threads.MAX_THREADS rests on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "benchmarks" / "results"
+CONDITIONS = ("quiet", "one CPU", "busy")
+
+
+def worker(threads: int, steps: int, one_cpu: bool) -> dict[str, float]:
+    """Train the live model for `steps` steps with `threads` threads; return tokens per second and the mask."""
+    if one_cpu:
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    import numpy as np
+    import torch
+
+    from ragft.gpt import make_gpt
+    from ragft.training import TrainConfig, train
+
+    torch.set_num_threads(threads)
+    model = make_gpt(2601, n_layer=2, n_head=4, n_embd=128, n_positions=128)
+    ids = np.random.default_rng(0).integers(0, 2601, 200_000)
+    train(model, ids, TrainConfig(steps=5, eval_every=0, eval_blocks=1), progress=False)  # warm-up
+    start = time.perf_counter()
+    history = train(model, ids, TrainConfig(steps=steps, eval_every=0, eval_blocks=1), progress=False)
+    seconds = time.perf_counter() - start
+    return {"tokens_per_s": history.tokens_seen / seconds, "cpus": len(os.sched_getaffinity(0))}
+
+
+def spin(stop: multiprocessing.Event) -> None:
+    """A CPU-bound competitor: one core's worth of pure-Python work until told to stop."""
+    while not stop.is_set():
+        sum(i * i for i in range(10_000))
+
+
+def measure(threads: int, condition: str, steps: int) -> dict[str, float]:
+    """Run one worker process under `condition`; return what it reported."""
+    stop = multiprocessing.Event()
+    competitor = multiprocessing.Process(target=spin, args=(stop,), daemon=True) if condition == "busy" else None
+    if competitor:
+        competitor.start()
+    try:
+        command = [sys.executable, __file__, "--worker", str(threads), "--steps", str(steps)]
+        command += ["--one-cpu"] if condition == "one CPU" else []
+        run = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env={**os.environ, "RAGFT_THREADS": str(threads)})
+        if run.returncode:
+            raise SystemExit(f"worker failed: {run.stderr[-2000:]}")
+        return json.loads(run.stdout.strip().splitlines()[-1])
+    finally:
+        if competitor:
+            stop.set()
+            competitor.join()
+
+
+def course_choice(one_cpu: bool) -> str:
+    """What ragft.threads chooses by itself in that condition (no override set)."""
+    code = ("import os, sys\nif sys.argv[1] == '1': os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})\n"
+            "from ragft import THREADS\nprint(THREADS.threads, '-', THREADS.reason)")
+    environ = {k: v for k, v in os.environ.items() if k not in ("RAGFT_THREADS", "OMP_NUM_THREADS")}
+    return subprocess.run([sys.executable, "-c", code, "1" if one_cpu else "0"], capture_output=True, text=True,
+                          env=environ, cwd=REPO).stdout.strip()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Tiny-GPT training throughput at 1 and 2 threads.")
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--one-cpu", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.steps, args.one_cpu)))
+        return 0
+    rows = ["| condition | CPUs usable | 1 thread (tokens/s) | 2 threads (tokens/s) | 1 thread / 2 threads | the course chooses |",
+            "|---|---:|---:|---:|---:|---|"]
+    for condition in CONDITIONS:
+        one, two = (measure(threads, condition, args.steps) for threads in (1, 2))
+        choice = course_choice(condition == "one CPU")
+        rows.append(f"| {condition} | {one['cpus']} | {one['tokens_per_s']:,.0f} | {two['tokens_per_s']:,.0f} | "
+                    f"{one['tokens_per_s'] / two['tokens_per_s']:.2f} | {choice} |")
+        print(rows[-1], flush=True)
+    header = (f"Chapter 01's live model, {args.steps} training steps of 16 × 128 tokens per measurement; "
+              f"{os.cpu_count()} CPU cores seen.\n\n")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "threads.md").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    print("\n" + header + "\n".join(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

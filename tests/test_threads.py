@@ -1,0 +1,81 @@
+"""The thread policy: an explicit setting wins, else the CPUs this process may use (affinity, cgroup quota)."""
+
+import os
+
+import pytest
+import torch
+
+import ragft
+from ragft.threads import MAX_THREADS, ThreadChoice, apply_thread_policy, cgroup_cpu_quota, choose_threads
+
+
+def _cgroup(tmp_path, files: dict[str, str], proc: str = "0::/\n"):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "proc_cgroup").write_text(proc)
+    return cgroup_cpu_quota(tmp_path, tmp_path / "proc_cgroup")
+
+
+def test_cgroup_v2_quota_is_parsed(tmp_path):
+    assert _cgroup(tmp_path, {"cpu.max": "150000 100000\n"}) == pytest.approx(1.5)
+
+
+def test_cgroup_v2_without_a_quota(tmp_path):
+    assert _cgroup(tmp_path, {"cpu.max": "max 100000\n"}) is None
+
+
+def test_cgroup_v2_quota_of_the_process_own_cgroup(tmp_path):
+    files = {"user.slice/jupyter-ada/cpu.max": "100000 100000\n"}
+    assert _cgroup(tmp_path, files, proc="0::/user.slice/jupyter-ada\n") == pytest.approx(1.0)
+
+
+def test_cgroup_v1_quota_and_no_quota(tmp_path):
+    files = {"cpu/cpu.cfs_quota_us": "200000\n", "cpu/cpu.cfs_period_us": "100000\n"}
+    assert _cgroup(tmp_path, files, proc="4:cpu,cpuacct:/\n0::/\n") == pytest.approx(2.0)
+    (tmp_path / "cpu" / "cpu.cfs_quota_us").write_text("-1\n")
+    assert _cgroup(tmp_path, {}, proc="4:cpu,cpuacct:/\n") is None
+
+
+def test_no_cgroup_files_means_no_quota(tmp_path):
+    assert _cgroup(tmp_path, {}) is None
+
+
+def test_a_one_cpu_quota_on_a_machine_that_sees_many_cores_gives_one_thread():
+    choice = choose_threads(environ={}, cpus=64, quota=1.0)
+    assert choice.threads == 1 and "quota of 1" in choice.reason and "64 CPU" in choice.reason
+
+
+def test_a_fractional_quota_rounds_down_but_never_to_zero():
+    assert choose_threads(environ={}, cpus=8, quota=0.5).threads == 1
+    assert choose_threads(environ={}, cpus=8, quota=1.9).threads == 1
+
+
+def test_affinity_caps_and_so_does_the_measured_maximum():
+    assert choose_threads(environ={}, cpus=1, quota=None).threads == 1
+    assert choose_threads(environ={}, cpus=32, quota=None).threads == MAX_THREADS
+
+
+def test_an_explicit_setting_always_wins_and_a_bad_one_is_a_clear_error():
+    assert choose_threads(environ={"OMP_NUM_THREADS": "3"}, cpus=1, quota=1.0) == ThreadChoice(3, "OMP_NUM_THREADS=3 is set")
+    assert choose_threads(environ={"RAGFT_THREADS": "1", "OMP_NUM_THREADS": "4"}, cpus=8, quota=None).threads == 1
+    with pytest.raises(ValueError, match="RAGFT_THREADS='two' is not a number of threads"):
+        choose_threads(environ={"RAGFT_THREADS": "two"})
+
+
+def test_the_policy_is_applied_when_the_package_is_imported():
+    assert torch.get_num_threads() == ragft.THREADS.threads
+    assert 1 <= ragft.THREADS.threads <= max(MAX_THREADS, int(os.environ.get("OMP_NUM_THREADS", "1")))
+
+
+def test_applying_a_choice_sets_torch_and_the_blas_pools():
+    from threadpoolctl import threadpool_info
+
+    before = torch.get_num_threads()
+    try:
+        apply_thread_policy(ThreadChoice(1, "test"))
+        assert torch.get_num_threads() == 1
+        assert all(pool["num_threads"] == 1 for pool in threadpool_info())
+    finally:
+        apply_thread_policy(ragft.THREADS)
+    assert torch.get_num_threads() == before
