@@ -36,4 +36,4 @@ bench: install  ## time every notebook and measure its peak memory
 	$(BIN)/python benchmarks/run_notebooks.py
 
 notebooks: install  ## strip outputs, regenerate exercises from solutions, refresh the README table
-	$(BIN)/python -m ragft.build_notebooks
+	$(BIN)/python -m ragft.course.build_notebooks
