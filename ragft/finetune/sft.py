@@ -7,17 +7,15 @@ tuning (`format_pair`) and style transfer (`style_pair`) are two sets of pairs.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
-from tqdm.auto import tqdm
 
 from ragft.model.gpt import TinyGPT, eval_mode
 from ragft.model.tokenizer import eot_id
-from ragft.model.training import TrainConfig, TrainHistory, make_optimizer, optimizer_step
+from ragft.model.training import Batch, TrainConfig, TrainHistory, run_training
 from ragft.world.prompts import closed_book_prompt
 from ragft.world.records import FormatExample, StyleExample
 
@@ -112,32 +110,21 @@ def train_pairs(
     pad_id: int = 0,
     progress: bool = True,
 ) -> TrainHistory:
-    """Train on (inputs, labels) examples, shuffled each epoch, `cfg.batch_size` a step; same seed, same run.
+    """Supervised fine-tuning: `ragft.model.training.run_training` on (inputs, labels) examples, shuffled each epoch,
+    `cfg.batch_size` a step, the loss on the target tokens only.
 
-    Only parameters with requires_grad are updated, so the same loop does full fine-tuning and LoRA. The order comes
-    from a generator seeded with `cfg.seed`; the global random state is left alone (see `ragft.model.training.train`).
+    Only parameters with requires_grad are updated, so the same loop does full fine-tuning and LoRA.
     """
     if not examples:
         raise ValueError("train_pairs needs at least one example")
-    generator = torch.Generator().manual_seed(cfg.seed)  # the order of the examples
-    optimizer = make_optimizer(model, cfg.lr, cfg.weight_decay)
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    history, order = TrainHistory(), []
-    start = time.perf_counter()
-    bar = tqdm(range(1, cfg.steps + 1), desc="fine-tuning", disable=not progress)
-    for step in bar:
-        model.train()
+    order: list[int] = []
+
+    def next_batch(generator: torch.Generator) -> Batch:
+        nonlocal order
         if len(order) < cfg.batch_size:  # a new epoch: every example once, in a fresh random order
             order += torch.randperm(len(examples), generator=generator).tolist()
         batch, order = [examples[i] for i in order[: cfg.batch_size]], order[cfg.batch_size :]
-        x, y = collate(batch, pad_id)
-        loss = masked_loss(model, x, y)
-        optimizer_step(optimizer, trainable, loss, cfg, step)
-        history.losses.append(loss.item())
-        history.tokens_seen += sum(len(inputs) for inputs, _ in batch)
-        if val_examples is not None and (step == cfg.steps or (cfg.eval_every and step % cfg.eval_every == 0)):
-            history.val_losses.append((step, evaluate_pairs(model, val_examples, pad_id)))
-        if step % 10 == 0 or step == cfg.steps:
-            bar.set_postfix_str(f"loss {loss.item():.3f}")
-        history.seconds = time.perf_counter() - start
-    return history
+        return *collate(batch, pad_id), sum(len(inputs) for inputs, _ in batch)
+
+    evaluate = None if val_examples is None else lambda: evaluate_pairs(model, val_examples, pad_id)
+    return run_training(model, next_batch, masked_loss, cfg, evaluate, progress=progress, desc="fine-tuning")

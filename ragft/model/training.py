@@ -125,6 +125,49 @@ def optimizer_step(optimizer: torch.optim.Optimizer, parameters: Iterable[torch.
     optimizer.step()
 
 
+Batch = tuple[torch.Tensor, torch.Tensor, int]  # inputs, targets, and how many real tokens the inputs hold
+
+
+def run_training(
+    model: torch.nn.Module,
+    next_batch: Callable[[torch.Generator], Batch],
+    loss_fn: Callable[[torch.nn.Module, torch.Tensor, torch.Tensor], torch.Tensor],
+    cfg: TrainConfig,
+    evaluate: Callable[[], float] | None = None,
+    callback: Callable[[int, TrainHistory], None] | None = None,
+    progress: bool = True,
+    desc: str = "training",
+) -> TrainHistory:
+    """The training loop that pretraining and fine-tuning share: `cfg.steps` updates of the parameters that require
+    grad, on batches drawn by `next_batch` from a generator seeded with `cfg.seed`; same seed, same run.
+
+    The global random state is left alone: dropout, if any, draws from it, so seed it first with
+    `ragft.seed.set_seed` for a repeatable run. `evaluate` gives the validation loss every `cfg.eval_every` steps.
+    """
+    generator = torch.Generator().manual_seed(cfg.seed)
+    optimizer = make_optimizer(model, cfg.lr, cfg.weight_decay)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    history = TrainHistory()
+    start = time.perf_counter()
+    bar = tqdm(range(1, cfg.steps + 1), desc=desc, disable=not progress)
+    for step in bar:
+        model.train()
+        x, y, tokens = next_batch(generator)
+        loss = loss_fn(model, x, y)
+        optimizer_step(optimizer, trainable, loss, cfg, step)
+        history.losses.append(loss.item())
+        history.tokens_seen += tokens
+        if evaluate is not None and (step == cfg.steps or (cfg.eval_every and step % cfg.eval_every == 0)):
+            history.val_losses.append((step, evaluate()))
+        if step % 10 == 0 or step == cfg.steps:
+            val = f", val {history.val_losses[-1][1]:.3f}" if history.val_losses else ""
+            bar.set_postfix_str(f"loss {loss.item():.3f}{val}")
+        if callback is not None and cfg.callback_every and step % cfg.callback_every == 0:
+            callback(step, history)
+        history.seconds = time.perf_counter() - start
+    return history
+
+
 def train(
     model: torch.nn.Module,
     train_ids: np.ndarray | torch.Tensor,
@@ -133,31 +176,13 @@ def train(
     callback: Callable[[int, TrainHistory], None] | None = None,
     progress: bool = True,
 ) -> TrainHistory:
-    """Train `model` for `cfg.steps` steps on random blocks of `train_ids`; same seed, same run.
-
-    The batches come from a generator of their own, seeded with `cfg.seed`; the global random state is left alone
-    (dropout, if any, draws from it: seed it first with `ragft.seed.set_seed` for a repeatable run).
-    """
-    generator = torch.Generator().manual_seed(cfg.seed)  # the batches
+    """Pretraining: `run_training` on random blocks of `train_ids`, the next-token loss on every token."""
     train_ids = as_ids(train_ids)
     block_size = cfg.block_size or model.config.n_positions
-    optimizer = make_optimizer(model, cfg.lr, cfg.weight_decay)
-    history = TrainHistory()
-    start = time.perf_counter()
-    bar = tqdm(range(1, cfg.steps + 1), desc="training", disable=not progress)
-    for step in bar:
-        model.train()
+
+    def next_batch(generator: torch.Generator) -> Batch:
         x, y = get_batch(train_ids, block_size, cfg.batch_size, generator)
-        loss = lm_loss(model, x, y)
-        optimizer_step(optimizer, model.parameters(), loss, cfg, step)
-        history.losses.append(loss.item())
-        history.tokens_seen += x.numel()
-        if val_ids is not None and (step == cfg.steps or (cfg.eval_every and step % cfg.eval_every == 0)):
-            history.val_losses.append((step, evaluate_loss(model, val_ids, block_size, cfg.eval_blocks)))
-        if step % 10 == 0 or step == cfg.steps:
-            val = f", val {history.val_losses[-1][1]:.3f}" if history.val_losses else ""
-            bar.set_postfix_str(f"loss {loss.item():.3f}{val}")
-        if callback is not None and cfg.callback_every and step % cfg.callback_every == 0:
-            callback(step, history)
-        history.seconds = time.perf_counter() - start
-    return history
+        return x, y, x.numel()
+
+    evaluate = None if val_ids is None else lambda: evaluate_loss(model, val_ids, block_size, cfg.eval_blocks)
+    return run_training(model, next_batch, lm_loss, cfg, evaluate, callback, progress)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 
@@ -21,7 +20,6 @@ CORPUS_KINDS = (
     "closed_book_qa",
 )
 
-CITATION_FORMAT = re.compile(r"\[(\d{4})\] ([A-Z]{2,4}) (\d{1,4})")
 COURTS_FILE = "courts.jsonl"
 STATUTES_FILE = "statutes.jsonl"
 CASES_FILE = "cases.jsonl"

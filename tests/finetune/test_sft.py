@@ -1,25 +1,20 @@
-"""Supervised fine-tuning with a masked prompt, the three tasks' data and the chapter 04 measurements (tiny configs)."""
+"""Supervised fine-tuning with a masked prompt, and the three tasks' data (tiny configs)."""
 
 import copy
-import math
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-from ragft.evaluate.answer_format import format_scores, parse_formatted
-from ragft.evaluate.answers import confident_wrong_rate
-from ragft.evaluate.style import keeps_number, style_scores
 from ragft.finetune.domain import domain_ids, domain_texts
-from ragft.finetune.lora import apply_lora, lora_state_dict, trainable_and_total
-from ragft.finetune.memory import gpt_linear_shapes, llama_linear_shapes, lora_parameter_count, training_memory_gb
+from ragft.finetune.lora import apply_lora, lora_state_dict
 from ragft.finetune.sft import (IGNORE_INDEX, Pair, collate, encode_pair, evaluate_pairs, format_pair, masked_example,
                                 masked_loss, pair_examples, style_pair, train_pairs)
 from ragft.model.generation import generate_all
 from ragft.model.gpt import TinyGPT, make_gpt
 from ragft.model.tokenizer import eot_id, train_tokenizer
 from ragft.model.training import TrainConfig
-from ragft.world.load import cases_of, load_style_transfer, load_task_format
+from ragft.world.load import load_style_transfer, load_task_format
 from ragft.world.prompts import closed_book_prompt, task_format_target
 
 PAIRS = [
@@ -106,38 +101,6 @@ def test_train_pairs_with_lora_updates_only_a_and_b(tokenizer):
     assert all(not torch.equal(p, before[k]) for k, p in lora_state_dict(tiny.model).items() if k.endswith(".B"))
 
 
-def test_parse_and_score_the_format():
-    cases = cases_of(load_task_format("test")[:3])
-    right = task_format_target(cases[0].holding, cases[0].name, cases[0].citation)
-    wrong_number = task_format_target(cases[1].holding.replace(next(c for c in cases[1].holding if c.isdigit()), "99", 1),
-                                      cases[1].name, cases[1].citation)
-    assert parse_formatted(right) == {"holding": cases[0].holding, "name": cases[0].name, "citation": cases[0].citation}
-    assert parse_formatted("The court held that deposits must be returned.") is None
-    scores = format_scores([right, wrong_number, "no format here"], cases)
-    assert scores == pytest.approx({"format compliance": 2 / 3, "holding correct": 1 / 3,
-                                    "authority correct": 2 / 3, "both correct": 1 / 3})  # fmt: skip
-    with pytest.raises(ValueError, match="one case per answer"):
-        format_scores([right], cases)
-
-
-def test_style_scores_and_numbers():
-    assert keeps_number("You get 14 days.", "held within 14 days") and not keeps_number("You get 15 days.", "14 days")
-    assert not keeps_number("no number", "no number either")
-    scores = style_scores(["You get 14 days back.", "The plaintiff shall be entitled to 9 days."],
-                          ["held 14 days", "held 7 days"])
-    assert scores["jargon-free"] == 0.5 and scores["keeps the number"] == 0.5 and scores["speaks to the client"] == 0.5
-    assert scores["jargon rate"] == pytest.approx((0 + 3 / 7) / 2)  # "9" is not a word
-
-
-def test_confident_wrong_rate():
-    correct, confidence = [True, False, False, False], [0.9, 0.8, 0.2, 0.5]
-    assert confident_wrong_rate(correct, confidence, 0.5) == pytest.approx(2 / 3)
-    assert confident_wrong_rate(correct, confidence, 0.9) == 0.0
-    assert math.isnan(confident_wrong_rate([True], [0.9]))
-    with pytest.raises(ValueError):
-        confident_wrong_rate([True], [0.1, 0.2])
-
-
 def test_the_three_tasks_data():
     example = load_task_format("test")[0]
     assert format_pair(example) == Pair(closed_book_prompt(example.question), example.target)
@@ -151,20 +114,3 @@ def test_domain_ids_separate_documents(tokenizer):
     tiny = tiny_model(tokenizer)
     ids = domain_ids(tiny, ["one text", "another"])
     assert ids[-1] == eot_id(tokenizer) and list(ids).count(eot_id(tokenizer)) == 2
-
-
-def test_memory_arithmetic():
-    full = training_memory_gb(7e9)
-    assert full == pytest.approx({"weights": 28.0, "gradients": 28.0, "AdamW states": 56.0, "total": 112.0})
-    lora = training_memory_gb(7e9, trainable=20e6, precision="bf16")
-    assert lora["weights"] == pytest.approx(14.0) and lora["total"] == pytest.approx(14.0 + 0.04 + 0.08)
-
-
-def test_lora_parameter_count_matches_apply_lora():
-    model = make_gpt(vocab_size=50, n_layer=3, n_head=2, n_embd=16, n_positions=16)
-    total = trainable_and_total(model)[1]
-    apply_lora(model, ["c_attn", "c_proj", "c_fc"], r=4, alpha=8)
-    assert trainable_and_total(model)[0] == lora_parameter_count(gpt_linear_shapes(3, 16), r=4) == 3 * 4 * 16 * 16  # per block r * 16d
-    assert trainable_and_total(model)[1] == total + trainable_and_total(model)[0]
-    llama_7b = lora_parameter_count(llama_linear_shapes(32, 4096, 11008), r=8)
-    assert llama_7b == 19_988_480  # about 0.3% of 6.7B

@@ -1,4 +1,4 @@
-"""The validating loaders: they read the datasets, and a broken line gives one clear error naming file and line."""
+"""The loaders: they read the datasets, and a corrupted or truncated line gives one clear error naming file and line."""
 
 import json
 import shutil
@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from ragft.evaluate.style import LEGAL_JARGON, jargon_rate, jargon_words
 from ragft.paths import DATASETS_DIR
-from ragft.world.load import (DatasetError, _shown, load_cases, load_courts, load_domain_documents, load_knowledge_base,
+from ragft.world.load import (DatasetError, load_cases, load_courts, load_domain_documents, load_knowledge_base,
                               load_pretrain_corpus, load_questions, load_statutes, load_style_transfer,
-                              load_task_format)
+                              load_task_format, shown)
 from ragft.world.prompts import closed_book_prompt, reading_prompt, task_format_target
-from ragft.world.records import CASES_FILE, CORPUS_FILE, COURTS_FILE, KNOWLEDGE_BASE_FILE, QUESTIONS_FILE
+from ragft.world.records import CASES_FILE, COURTS_FILE, KNOWLEDGE_BASE_FILE, QUESTIONS_FILE
 
 
 @pytest.fixture
@@ -81,7 +80,7 @@ def test_loaders_return_fresh_lists():
 
 
 def test_paths_inside_the_repository_are_shown_relative():
-    assert _shown(DATASETS_DIR / "questions.jsonl") == "datasets/questions.jsonl"
+    assert shown(DATASETS_DIR / "questions.jsonl") == "datasets/questions.jsonl"
 
 
 def test_prompt_formats():
@@ -105,15 +104,13 @@ def test_a_corrupted_line_gives_one_error_naming_file_and_line(copy):
     assert path.read_bytes() == before  # loading never modifies the file
 
 
-def test_unknown_reference_names_field_and_id(copy):
-    _edit_line(copy / QUESTIONS_FILE, 17, _set_field("case_id", "C9999"))
+def test_a_truncated_file_names_its_last_line(copy):
+    path = copy / QUESTIONS_FILE
+    raw = path.read_bytes()
+    path.write_bytes(raw[: len(raw) // 2])  # cut in the middle of a line, as an interrupted copy leaves it
+    lines = path.read_bytes().count(b"\n") + 1
     message = _error(load_questions, copy)
-    assert message == f"{copy / QUESTIONS_FILE}, line 17: field 'case_id' refers to unknown case 'C9999'"
-
-
-def test_unknown_gold_passage(copy):
-    _edit_line(copy / QUESTIONS_FILE, 3, _set_field("gold_passage_ids", ["P-C0001-9"]))
-    assert "line 3: field 'gold_passage_ids' refers to unknown passage 'P-C0001-9'" in _error(load_questions, copy)
+    assert message.startswith(f"{path}, line {lines}: invalid JSON") and "truncated or corrupted?" in message
 
 
 @pytest.mark.parametrize(
@@ -121,13 +118,9 @@ def test_unknown_gold_passage(copy):
     [
         (lambda line: line.replace('"year": ', '"yr": '), "line 5: missing field 'year'"),
         (lambda line: line[:-1] + ', "extra": 1}', "line 5: unexpected field 'extra'"),
-        (_set_field("year", "2019"), "line 5: field 'year' should be an integer, got \"2019\""),
-        (_set_field("qa_in_corpus", 1), "line 5: field 'qa_in_corpus' should be true or false, got 1"),
-        (_set_field("statute_id", 7), "line 5: field 'statute_id' should be a string or null, got 7"),
-        (_set_field("split", "old"), "line 5: field 'split' has unknown value 'old'"),
-        (_set_field("court", "VXC"), "line 5: field 'citation'"),
         (lambda line: "[1, 2]", "line 5: expected a JSON object, got list"),
         (lambda line: "", "line 5: empty line"),
+        (lambda line: line[:20], "line 5: invalid JSON"),
     ],
 )
 def test_each_kind_of_bad_line_is_named(copy, change, problem):
@@ -136,21 +129,10 @@ def test_each_kind_of_bad_line_is_named(copy, change, problem):
     assert message.startswith(f"{copy / CASES_FILE}, {problem}")
 
 
-def test_duplicate_id_names_both_lines(copy):
-    path = copy / KNOWLEDGE_BASE_FILE
-    first = path.read_text(encoding="utf-8").split("\n")[0]
-    _edit_line(path, 4, lambda line: first)
-    assert "line 4: duplicate passage_id 'P-C0001-1' (first seen on line 1)" in _error(load_knowledge_base, copy)
-
-
-def test_a_new_case_in_the_corpus_is_rejected(copy):
-    _edit_line(copy / CORPUS_FILE, 2, _set_field("case_ids", ["C0300"]))
-    assert "line 2: case 'C0300' is a new case; new cases must never appear" in _error(load_pretrain_corpus, copy)
-
-
-def test_errors_in_a_referenced_file_name_that_file(copy):
-    _edit_line(copy / CASES_FILE, 9, lambda line: "{")
-    assert _error(load_questions, copy).startswith(f"{copy / CASES_FILE}, line 9: invalid JSON")
+def test_bytes_that_are_not_utf8_are_named(copy):
+    path = copy / COURTS_FILE
+    path.write_bytes(path.read_bytes().replace(b"Veridia", b"Ver\xffdia", 1))
+    assert _error(load_courts, copy) == f"{path}, line 1: not valid UTF-8"
 
 
 def test_missing_file_says_how_to_make_it(copy):
@@ -163,14 +145,3 @@ def test_cache_never_returns_stale_records(copy):
     assert load_courts(datasets_dir=copy)[0].name == "Veridia Supreme Court"
     _edit_line(copy / COURTS_FILE, 1, _set_field("name", "Veridia Supreme Court!"))
     assert load_courts(datasets_dir=copy)[0].name == "Veridia Supreme Court!"
-
-
-# ---- style score ------------------------------------------------------------------------------------------
-
-
-def test_jargon_words_and_rate():
-    assert list(LEGAL_JARGON) == sorted(set(LEGAL_JARGON))
-    text = "The court held that a landlord SHALL return it."
-    assert jargon_words(text) == ["held", "shall"]
-    assert jargon_rate(text) == pytest.approx(2 / 9)
-    assert jargon_rate("") == 0.0
