@@ -62,7 +62,7 @@ def question_explorer(
 
     def show(index: int) -> None:
         if index not in seen:
-            seen[index] = describe(probe(model, [questions[index]], checker)[0])
+            seen[index] = describe(probe(model, [questions[index]], checker)[0], checker)
         print(seen[index])
 
     output = widgets.interactive_output(show, {"index": dropdown})

@@ -6,12 +6,13 @@ pretraining corpus: "Question: {question}\nAnswer:"; the model's greedy continua
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from ragft.model.gpt import TinyGPT
+from ragft.model.gpt import Answer, TinyGPT
 from ragft.world.prompts import closed_book_prompt
 from ragft.world.records import QUESTION_KINDS, Question
 
@@ -23,16 +24,35 @@ class QuestionLike(Protocol):
     answer: str
 
 
-@dataclass
-class QARecord:
-    """One question answered: what was asked, expected and predicted, and how sure the model was."""
+@dataclass(frozen=True)
+class AnswerRecord:
+    """One question answered, the course's one record of it: what was asked, expected and predicted, whether it was
+    right and how sure the model was; then what a measurement adds (the question's ids, its citation verdict,
+    what RAG put in the prompt). Fields a measurement does not use keep their defaults."""
 
     question: str
     gold: str
     prediction: str
-    correct: bool
-    confidence: float  # probability of the whole predicted answer (product of its token probabilities)
-    token_probs: list[float]
+    correct: bool  # exact match (`exact_match`)
+    token_probs: tuple[float, ...] = ()  # the probability the model gave each token of its answer (empty: not known)
+    question_id: str = ""
+    case_id: str = ""
+    kind: str = ""  # the question kind: "citation", "year", "rule" or "case_for_rule"
+    group: str = ""  # chapter 02's question group (`ragft.world.groups.GROUPS`)
+    verdict: str | None = None  # "correct" | "real_but_wrong" | "fabricated" | "no_citation"; None: not checked
+    passage_ids: tuple[str, ...] = ()  # what RAG retrieved, best first (empty for closed book)
+    gold_retrieved: bool | None = None  # did RAG's context hold a gold passage? (None for closed book)
+    prompt: str = ""
+
+    @property
+    def confidence(self) -> float:
+        """Probability of the whole answer: the product of its token probabilities (0 for an empty answer)."""
+        return math.prod(self.token_probs) if self.token_probs else 0.0
+
+    @property
+    def fluency(self) -> float:
+        """Average probability of the answer's tokens: how natural the answer reads to the model (0 if empty)."""
+        return sum(self.token_probs) / len(self.token_probs) if self.token_probs else 0.0
 
 
 def normalize(answer: str) -> str:
@@ -46,15 +66,19 @@ def exact_match(prediction: str, gold: str) -> bool:
     return normalize(prediction) == normalize(gold)
 
 
-def closed_book_records(model: TinyGPT, questions: Sequence[QuestionLike], max_new_tokens: int = 48) -> list[QARecord]:
+def answer_record(question: QuestionLike, answer: Answer, **measured) -> AnswerRecord:
+    """The record of a model's `answer` to `question`, with the question's ids when it has them (a dataset
+    `Question` does) and any `measured` fields."""
+    ids = {name: getattr(question, name) for name in ("question_id", "case_id", "kind") if hasattr(question, name)}
+    return AnswerRecord(question.question, question.answer, answer.text.strip(), exact_match(answer.text, question.answer),
+                        tuple(answer.token_probs), **ids, **measured)
+
+
+def closed_book_records(model: TinyGPT, questions: Sequence[QuestionLike],
+                        max_new_tokens: int = 48) -> list[AnswerRecord]:
     """Greedy closed-book answers to `questions`, one record each, in the same order."""
     answers = model.answer_batch([closed_book_prompt(q.question) for q in questions], max_new_tokens)
-    return [
-        QARecord(
-            q.question, q.answer, a.text.strip(), exact_match(a.text, q.answer), a.product_prob, a.token_probs
-        )
-        for q, a in zip(questions, answers)
-    ]
+    return [answer_record(q, a) for q, a in zip(questions, answers)]
 
 
 def closed_book_accuracy(model: TinyGPT, questions: Sequence[QuestionLike]) -> float:
@@ -80,7 +104,7 @@ def confident_wrong_share(correct: Sequence[bool], confidences: Sequence[float],
     return sum(not ok and c >= threshold for ok, c in zip(correct, confidences, strict=True)) / len(correct)
 
 
-def qa_summary(records: Sequence[QARecord], threshold: float = 0.5) -> dict[str, float]:
+def qa_summary(records: Sequence[AnswerRecord], threshold: float = 0.5) -> dict[str, float]:
     """Accuracy, the confident-wrong rate (of wrong answers) and share (of all answers), and how many answers."""
     correct, confidence = [r.correct for r in records], [r.confidence for r in records]
     return {

@@ -10,36 +10,18 @@ The notebook shows these numbers and `tests/evaluate/test_ch02_claims.py` assert
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 
-from ragft.evaluate.answers import closed_book_records
+from ragft.evaluate.answers import AnswerRecord, closed_book_records
 from ragft.evaluate.citations import CITED_KINDS, CitationChecker, citation_rates
-from ragft.model.gpt import Answer, TinyGPT
+from ragft.model.gpt import TinyGPT
 from ragft.world.groups import GROUPS, group_of
 from ragft.world.load import load_cases, load_questions
 from ragft.world.prompts import closed_book_prompt
 from ragft.world.records import Case, Question
-
-
-@dataclass(frozen=True)
-class ProbeRecord:
-    """One closed-book question answered and checked: correct or not, the citation verdict, and the confidence."""
-
-    question_id: str
-    case_id: str
-    kind: str
-    group: str
-    question: str
-    gold: str
-    answer: str
-    correct: bool
-    verdict: str  # "correct" | "real_but_wrong" | "fabricated" | "no_citation" (ragft.evaluate.citations.VERDICTS)
-    confidence: float  # probability of the whole answer: the product of its token probabilities
-    fluency: float  # average probability of the answer's tokens: how natural the answer reads to the model
-    real_case: str  # the case asked about: "Name [year] COURT number"
-    cited_case: str | None  # the first real case the answer cites, if any
 
 
 def chapter_questions() -> list[Question]:
@@ -59,46 +41,55 @@ def case_label(case: Case) -> str:
 
 def probe(
     model: TinyGPT, questions: Sequence[Question], checker: CitationChecker | None = None, max_new_tokens: int = 40
-) -> list[ProbeRecord]:
-    """Closed-book answers to `questions`, each with its correctness, citation verdict and confidence."""
+) -> list[AnswerRecord]:
+    """Closed-book answers to `questions`, each with its correctness, group, citation verdict and confidence."""
     checker = checker or CitationChecker()
-    cases = {case.case_id: case for case in load_cases()}
-    records = []
-    for q, r in zip(questions, closed_book_records(model, questions, max_new_tokens)):
-        cited = next((f.case_id for f in checker.check(r.prediction) if f.kind == "citation" and f.case_id), None)
-        records.append(ProbeRecord(
-            q.question_id, q.case_id, q.kind, group_of(q), q.question, q.answer, r.prediction, r.correct,
-            checker.verdict(r.prediction, q.case_id), r.confidence, Answer(r.prediction, r.token_probs).mean_prob,
-            case_label(cases[q.case_id]), case_label(cases[cited]) if cited else None,
-        ))
-    return records
+    return [replace(r, group=group_of(q), verdict=checker.verdict(r.prediction, q.case_id))
+            for q, r in zip(questions, closed_book_records(model, questions, max_new_tokens))]
+
+
+def real_case(record: AnswerRecord) -> str:
+    """The case the question asked about, as a lawyer cites it."""
+    return case_label(_cases()[record.case_id])
+
+
+def cited_case(record: AnswerRecord, checker: CitationChecker | None = None) -> str | None:
+    """The first real case the answer cites, if any, as a lawyer cites it."""
+    found = (checker or CitationChecker()).check(record.prediction)
+    cited = next((f.case_id for f in found if f.kind == "citation" and f.case_id), None)
+    return case_label(_cases()[cited]) if cited else None
+
+
+@functools.cache
+def _cases() -> dict[str, Case]:
+    return {case.case_id: case for case in load_cases()}
 
 
 def citation_probe(
     model: TinyGPT, questions: Sequence[Question], checker: CitationChecker | None = None
-) -> list[ProbeRecord]:
+) -> list[AnswerRecord]:
     """`probe` over the citation-bearing questions only (kinds "citation" and "case_for_rule")."""
     return probe(model, [q for q in questions if q.kind in CITED_KINDS], checker)
 
 
-def verdict_rates(records: Iterable[ProbeRecord]) -> dict[str, float]:
+def verdict_rates(records: Iterable[AnswerRecord]) -> dict[str, float]:
     """Share of each citation verdict (correct, real_but_wrong, fabricated, no_citation) over `records`."""
     return citation_rates(r.verdict for r in records)
 
 
-def rates_by_group(records: Sequence[ProbeRecord]) -> dict[str, dict[str, float]]:
+def rates_by_group(records: Sequence[AnswerRecord]) -> dict[str, dict[str, float]]:
     """`verdict_rates` for each question group present in `records`, in the order of GROUPS."""
     present = {r.group for r in records}
     return {g: verdict_rates([r for r in records if r.group == g]) for g in GROUPS if g in present}
 
 
-def fabricated_share_of_cited(records: Sequence[ProbeRecord]) -> float:
+def fabricated_share_of_cited(records: Sequence[AnswerRecord]) -> float:
     """Among answers that contain a citation, the share whose citation is fabricated (nan if none cite)."""
     cited = [r for r in records if r.verdict != "no_citation"]
     return sum(r.verdict == "fabricated" for r in cited) / len(cited) if cited else math.nan
 
 
-def accuracy(records: Sequence[ProbeRecord]) -> float:
+def accuracy(records: Sequence[AnswerRecord]) -> float:
     """Share of `records` answered exactly right."""
     if not records:
         raise ValueError("accuracy needs at least one record")
@@ -113,7 +104,7 @@ def answer_rate(texts: Iterable[str]) -> float:
     return sum(bool(t.strip()) for t in texts) / len(texts)
 
 
-def overconfident(records: Iterable[ProbeRecord], threshold: float = 0.5) -> list[ProbeRecord]:
+def overconfident(records: Iterable[AnswerRecord], threshold: float = 0.5) -> list[AnswerRecord]:
     """The wrong answers given with confidence at least `threshold`, most confident first."""
     return sorted((r for r in records if not r.correct and r.confidence >= threshold), key=lambda r: -r.confidence)
 
@@ -131,18 +122,19 @@ VERDICT_LABELS = {
 }
 
 
-def describe(record: ProbeRecord) -> str:
+def describe(record: AnswerRecord, checker: CitationChecker | None = None) -> str:
     """A few lines for a learner: question, answer, confidence, verdict, and the real case next to the cited one."""
+    cited = cited_case(record, checker)
     lines = [
         f"question:    {record.question}",
-        f"model says:  {record.answer or '(nothing)'}",
+        f"model says:  {record.prediction or '(nothing)'}",
         f"gold answer: {record.gold}   ({'right' if record.correct else 'wrong'})",
         f"confidence:  {record.confidence:.2f} (probability the model gave its whole answer)",
         f"verdict:     {VERDICT_LABELS[record.verdict]}",
-        f"real case:   {record.real_case}",
+        f"real case:   {real_case(record)}",
     ]
-    if record.cited_case and record.verdict == "real_but_wrong":
-        lines.append(f"it cited:    {record.cited_case} (a different case)")
+    if cited and record.verdict == "real_but_wrong":
+        lines.append(f"it cited:    {cited} (a different case)")
     return "\n".join(lines)
 
 

@@ -2,20 +2,20 @@
 
 - `retrieval_report`: recall@k and MRR of several retrievers on questions with gold passage ids;
 - `compare_closed_book_and_rag`: exact-match accuracy and citation verdicts of the same model answering the same
-  questions from memory and with retrieved passages, with one `AnswerRecord` per answer for a closer look.
+  questions from memory and with retrieved passages, with one `ragft.evaluate.answers.AnswerRecord` per answer for a closer look.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Protocol
 
 from tqdm.auto import tqdm
 
-from ragft.evaluate.answers import QARecord, closed_book_records, exact_match
+from ragft.evaluate.answers import AnswerRecord, answer_record, closed_book_records
 from ragft.evaluate.citations import CITED_KINDS, CitationChecker, citation_rates, citation_verdict
-from ragft.model.gpt import TinyGPT
+from ragft.model.gpt import Answer, TinyGPT
 from ragft.rag.knowledge_base import rag_prompt
 from ragft.rag.metrics import mrr, recall_at_k
 from ragft.rag.pipeline import RAG
@@ -81,22 +81,6 @@ def retrieval_report(retrievers: Mapping[str, Retriever], questions: Sequence[Go
 # ---- answering: closed book vs RAG -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AnswerRecord:
-    """One answer: the question, gold and predicted answers, exact match, citation verdict and passages used."""
-
-    question_id: str
-    kind: str
-    question: str
-    gold: str
-    prediction: str
-    correct: bool
-    verdict: str | None  # "correct" | "real_but_wrong" | "fabricated" | "no_citation"; None for kinds without one
-    passage_ids: tuple[str, ...] = ()  # what RAG retrieved, best first (empty for closed book)
-    gold_retrieved: bool | None = None  # did RAG's context hold a gold passage? (None for closed book)
-    prompt: str = ""
-
-
 def _verdict(question: EvalQuestion, prediction: str, checker: CitationChecker | None) -> str | None:
     """The citation verdict of an answer to a question whose gold answer cites a case, else None."""
     return citation_verdict(prediction, question.case_id, checker) if question.kind in CITED_KINDS else None
@@ -105,8 +89,7 @@ def _verdict(question: EvalQuestion, prediction: str, checker: CitationChecker |
 def answer_closed_book(model: TinyGPT, questions: Sequence[EvalQuestion],
                        checker: CitationChecker | None = None) -> list[AnswerRecord]:
     """The model's closed-book answers (`ragft.evaluate.answers`), one record per question."""
-    return [AnswerRecord(q.question_id, q.kind, q.question, q.answer, r.prediction, r.correct,
-                         _verdict(q, r.prediction, checker))
+    return [replace(r, verdict=_verdict(q, r.prediction, checker))
             for q, r in zip(questions, closed_book_records(model, questions))]
 
 
@@ -117,11 +100,9 @@ def answer_with_rag(rag: RAG, questions: Sequence[EvalQuestion], checker: Citati
     for q in tqdm(questions, desc="RAG", disable=not progress, leave=False):
         result = rag.answer(q.question)
         prediction = result.answer.strip()
-        records.append(AnswerRecord(
-            q.question_id, q.kind, q.question, q.answer, prediction, exact_match(prediction, q.answer),
-            _verdict(q, prediction, checker), tuple(result.passage_ids),
-            bool(set(result.passage_ids) & set(q.gold_passage_ids)), result.prompt,
-        ))
+        records.append(answer_record(
+            q, Answer(prediction, []), verdict=_verdict(q, prediction, checker), passage_ids=tuple(result.passage_ids),
+            gold_retrieved=bool(set(result.passage_ids) & set(q.gold_passage_ids)), prompt=result.prompt))
     return records
 
 
@@ -169,12 +150,7 @@ def generator(model: TinyGPT, max_new_tokens: int = 48) -> Callable[[str], str]:
     return lambda prompt: model.generate(prompt, max_new_tokens=max_new_tokens)
 
 
-def rag_records(model: TinyGPT, retriever, questions: Sequence[Question], k: int = 2) -> list[QARecord]:
+def rag_records(model: TinyGPT, retriever, questions: Sequence[Question], k: int = 2) -> list[AnswerRecord]:
     """Answers read by chapter 03's extractive reader from the k best passages, each with its confidence."""
-    records = []
-    for q in questions:
-        prompt = rag_prompt(retriever, q.question, k)
-        a = copy_greedy(model, prompt, context_of(prompt))
-        records.append(QARecord(q.question, q.answer, a.text.strip(), exact_match(a.text, q.answer), a.product_prob,
-                                a.token_probs))
-    return records
+    prompts = [rag_prompt(retriever, q.question, k) for q in questions]
+    return [answer_record(q, copy_greedy(model, p, context_of(p)), prompt=p) for q, p in zip(questions, prompts)]

@@ -8,7 +8,7 @@ from ragft.evaluate.answer_format import format_compliance, is_format_compliant
 from ragft.evaluate.calibration import expected_calibration_error, reliability_bins
 from ragft.evaluate.citations import CitationChecker
 from ragft.evaluate.hallucination import (accuracy, answer_rate, case_label, chapter_questions, citation_probe,
-                                          client_note_prompt, describe, fabricated_share_of_cited, overconfident, probe,
+                                          cited_case, client_note_prompt, describe, fabricated_share_of_cited, overconfident, probe, real_case,
                                           rates_by_group, verdict_rates)
 from ragft.evaluate.style import mean_jargon
 from ragft.model.gpt import Answer
@@ -58,16 +58,16 @@ def test_probe_records_correctness_verdict_confidence_and_real_case(records, que
     assert [r.correct for r in records] == [True, False, False, False, False]
     assert [r.group for r in records] == [GROUPS[0], GROUPS[1], GROUPS[2], GROUPS[2], GROUPS[2]]
     assert records[0].confidence == pytest.approx(0.81) and records[4].confidence == pytest.approx(0.7)
-    assert records[2].real_case == case_label(CASES[questions[2].case_id])
-    assert records[1].cited_case is not None and records[1].cited_case != records[1].real_case
-    assert records[2].cited_case is None and records[0].cited_case == records[0].real_case
+    assert real_case(records[2]) == case_label(CASES[questions[2].case_id])
+    assert cited_case(records[1]) is not None and cited_case(records[1]) != real_case(records[1])
+    assert cited_case(records[2]) is None and cited_case(records[0]) == real_case(records[0])
 
 
 def test_citation_probe_keeps_citation_questions_only(questions):
     model = FakeModel({})
     kept = citation_probe(model, questions)
     assert [r.kind for r in kept] == ["citation", "case_for_rule", "citation", "case_for_rule"]
-    assert all(r.answer == "" and r.verdict == "no_citation" for r in kept)
+    assert all(r.prediction == "" and r.verdict == "no_citation" for r in kept)
 
 
 def test_rates(records):
@@ -141,8 +141,8 @@ def test_reliability_bins_and_ece():
 
 def test_describe_shows_answer_verdict_and_both_cases(records):
     text = describe(records[1])
-    assert records[1].answer in text and "real case, but the wrong one" in text
-    assert records[1].real_case in text and records[1].cited_case in text
+    assert records[1].prediction in text and "real case, but the wrong one" in text
+    assert real_case(records[1]) in text and cited_case(records[1]) in text
     assert "fabricated" in describe(records[2]) and "(nothing)" not in describe(records[2])
 
 

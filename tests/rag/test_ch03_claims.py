@@ -13,7 +13,8 @@ from ragft.evaluate.citations import CitationChecker
 from ragft.model.gpt import load_course_model
 from ragft.rag import RAG, BM25Index, DenseRetriever, FaissIndex, HybridRetriever, VectorIndex, same_top_k
 from ragft.rag.embeddings import MemoEmbedder
-from ragft.rag.evaluation import (AnswerRecord, compare_closed_book_and_rag, failure_breakdown, generator,
+from ragft.evaluate.answers import AnswerRecord
+from ragft.rag.evaluation import (compare_closed_book_and_rag, failure_breakdown, generator,
                                   retrieval_report, summarize)
 from ragft.rag.reader import extractive_generator
 from ragft.world.load import load_knowledge_base, load_questions
@@ -111,9 +112,12 @@ def test_rag_failures_are_reading_failures_not_retrieval_misses(comparison):
 
 
 def test_summaries_on_a_hand_example():
-    records = [AnswerRecord("q1", "citation", "?", "[2019] VHC 1", "[2019] VHC 1", True, "correct", ("P-1",), True),
-               AnswerRecord("q2", "year", "?", "2019", "2018", False, None, ("P-2",), False),
-               AnswerRecord("q3", "citation", "?", "[2019] VHC 2", "[2019] VHC 999", False, "fabricated", ("P-3",), True)]
+    records = [AnswerRecord("?", "[2019] VHC 1", "[2019] VHC 1", True, question_id="q1", kind="citation", verdict="correct",
+                            passage_ids=("P-1",), gold_retrieved=True),
+               AnswerRecord("?", "2019", "2018", False, question_id="q2", kind="year", passage_ids=("P-2",),
+                            gold_retrieved=False),
+               AnswerRecord("?", "[2019] VHC 2", "[2019] VHC 999", False, question_id="q3", kind="citation",
+                            verdict="fabricated", passage_ids=("P-3",), gold_retrieved=True)]
     summary = summarize(records)
     assert summary["accuracy"] == pytest.approx(1 / 3) and summary["accuracy_by_kind"] == {"citation": 0.5, "year": 0.0}
     assert summary["citations"]["fabricated"] == 0.5 and summary["n_cited"] == 2

@@ -9,7 +9,8 @@ from ragft.course.checks import Mismatch, Verdict, expect_close, expect_equal, e
 from ragft.evaluate.answers import exact_match, normalize
 from ragft.evaluate.calibration import expected_calibration_error
 from ragft.evaluate.citations import CitationChecker
-from ragft.evaluate.hallucination import ProbeRecord, overconfident
+from ragft.evaluate.answers import AnswerRecord
+from ragft.evaluate.hallucination import overconfident
 from ragft.world.load import load_cases
 
 EXTRACTOR_TEXTS = [
@@ -61,9 +62,9 @@ def exercise_2(hallucination_rate) -> Verdict:
     return run_check("Exercise 2 · a hallucination rate", test)
 
 
-def _record(qid: str, correct: bool, confidence: float) -> ProbeRecord:
-    return ProbeRecord(qid, "C0001", "citation", "new", "q?", "gold", "answer", correct,
-                       "correct" if correct else "fabricated", confidence, confidence, "Real v. Case [2000] VDC 1", None)
+def _record(qid: str, correct: bool, confidence: float) -> AnswerRecord:
+    return AnswerRecord("q?", "gold", "answer", correct, (confidence,), qid, "C0001", "citation", "new",
+                        "correct" if correct else "fabricated")
 
 
 OVERCONFIDENT_RECORDS = [_record("Q1", False, 0.91), _record("Q2", True, 0.99), _record("Q3", False, 0.42),
