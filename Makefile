@@ -51,4 +51,4 @@ bench: install  ## time every notebook quiet, on one CPU and beside a busy proce
 	$(BIN)/python benchmarks/threads.py
 
 notebooks: install  ## strip outputs, regenerate exercises from solutions, refresh the README table
-	$(BIN)/python -m ragft.build_notebooks
+	$(BIN)/python -m ragft.course.build_notebooks

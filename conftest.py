@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from ragft.offline import block_network
+from ragft.course.offline import block_network
 
 OFFLINE_SITE = Path(__file__).parent / "tests" / "offline_site"
 
@@ -13,4 +13,3 @@ def pytest_configure(config):
     # Kernels started by nbval inherit this environment, so they import sitecustomize and go offline too.
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(OFFLINE_SITE), os.environ.get("PYTHONPATH")]))
     os.environ.setdefault("MPLBACKEND", "Agg")
-    os.environ["RAGFT_TESTING"] = "1"

@@ -44,7 +44,7 @@ STANDIN = {
                                "    open(os.environ['COLAB_CHECK_LOG'], 'a').write('enable_custom_widget_manager\\n')\n"),
     # a Colab kernel starts with google.colab imported; after the install, later notebooks run offline
     "sitecustomize.py": ("import os\nimport google.colab  # noqa: F401\nif os.environ.get('COLAB_CHECK_OFFLINE'):\n"
-                         "    from ragft.offline import block_network\n    block_network()\n"),
+                         "    from ragft.course.offline import block_network\n    block_network()\n"),
 }
 
 
@@ -128,7 +128,7 @@ def check(args: argparse.Namespace, work: Path) -> int:
         (standin / name).parent.mkdir(parents=True, exist_ok=True)
         (standin / name).write_text(text)
     course.parent.mkdir(parents=True)
-    slug = sh([sys.executable, "-c", "from ragft.course import REPO_SLUG; print(REPO_SLUG)"], cwd=REPO).stdout.strip()
+    slug = sh([sys.executable, "-c", "from ragft.course.chapters import REPO_SLUG; print(REPO_SLUG)"], cwd=REPO).stdout.strip()
     environ = {**{k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON", "RAGFT_"))},
                "PATH": f"{env_dir / 'bin'}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(standin),
                "MPLBACKEND": "Agg", "HF_HUB_OFFLINE": "1", "COLAB_CHECK_LOG": str(log), "HOME": str(work),

@@ -23,7 +23,7 @@ import torch
 from peft import LoraConfig, get_peft_model
 from transformers import GPT2Config, GPT2LMHeadModel
 
-from ragft.lora import apply_lora, copy_from_peft, trainable_and_total, lora_layers
+from ragft.finetune.lora import apply_lora, copy_from_peft, lora_layers, trainable_and_total
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGETS = ["c_attn", "c_proj", "c_fc"]
@@ -38,7 +38,7 @@ def make_model(args: argparse.Namespace) -> GPT2LMHeadModel:
     config = GPT2Config(
         vocab_size=args.vocab, n_layer=args.n_layer, n_head=args.n_head, n_embd=args.n_embd, n_positions=256,
         activation_function="gelu_pytorch_tanh", bos_token_id=0, eos_token_id=0,
-        resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0,  # as the course's model (ragft.gpt.make_gpt)
+        resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0,  # as the course's model (ragft.model.gpt.make_gpt)
     )  # fmt: skip
     return GPT2LMHeadModel(config)
 

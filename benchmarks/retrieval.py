@@ -120,7 +120,7 @@ def world_data() -> tuple[list[str], list[str]] | None:
     if not (DATASETS_DIR / "knowledge_base.jsonl").exists():
         return None
     try:
-        from ragft.data import load_knowledge_base, load_questions
+        from ragft.world.load import load_knowledge_base, load_questions
     except ImportError:
         def read(name: str, key: str) -> list[str]:
             return [json.loads(line)[key] for line in (DATASETS_DIR / name).read_text().splitlines()]
@@ -139,7 +139,7 @@ def main() -> None:
     rows = []
     world = world_data()
     if world is None:
-        print(f"(a) skipped: {DATASETS_DIR / 'knowledge_base.jsonl'} not found (python -m ragft.world makes it)")
+        print(f"(a) skipped: {DATASETS_DIR / 'knowledge_base.jsonl'} not found (python -m ragft.make.world makes it)")
     else:
         texts, questions = world
         rows.append(compare_bm25("world", texts, questions))

@@ -35,8 +35,8 @@ def worker(threads: int, steps: int, one_cpu: bool) -> dict[str, float]:
     import numpy as np
     import torch
 
-    from ragft.gpt import make_gpt
-    from ragft.training import TrainConfig, train
+    from ragft.model.gpt import make_gpt
+    from ragft.model.training import TrainConfig, train
 
     torch.set_num_threads(threads)
     model = make_gpt(2601, n_layer=2, n_head=4, n_embd=128, n_positions=128)

@@ -9,8 +9,8 @@ from typing import TypeVar
 import pytest
 from playwright.sync_api import Locator, Page
 
-from ragft.decision import THRESHOLD
-from ragft.decision_widget import X_LABEL
+from ragft.course.widgets import X_LABEL
+from ragft.decide.matrix import THRESHOLD
 
 NOTEBOOK_OPEN_TIMEOUT_S = 60
 KERNEL_START_TIMEOUT_S = 90

@@ -1,6 +1,5 @@
 """One seed helper, so the same run gives the same numbers."""
 
-import os
 import random
 
 import numpy as np
@@ -12,7 +11,6 @@ def set_seed(seed: int = DEFAULT_SEED) -> int:
     """Seed Python, NumPy and PyTorch (if installed) and return the seed used."""
     random.seed(seed)
     np.random.seed(seed)
-    os.environ["PYTHONHASHSEED"] = str(seed)
     try:
         import torch
     except ImportError:

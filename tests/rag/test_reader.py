@@ -1,0 +1,75 @@
+"""The extractive reader: answers are whole-word spans of the context, and the course model reads unseen facts."""
+
+import re
+
+import pytest
+
+from ragft.model.gpt import load_course_model
+from ragft.rag.reader import FORMAT_TEMPLATE, SPAN, context_of, copy_greedy, extractive_generator
+from ragft.world.load import load_knowledge_base, load_questions
+from ragft.world.prompts import closed_book_prompt, reading_prompt
+from ragft.world.texts import passage_text, question_and_answer
+
+from future_case import FUTURE
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_course_model()
+
+
+def test_answers_are_whole_word_spans_of_the_context(model):
+    passages = {p.case_id: p.text for p in load_knowledge_base()}
+    read = extractive_generator(model)
+    questions = load_questions(case_split="new", split="dev")[:24]
+    for q in questions:
+        context = [passages[q.case_id], passages["C0001"]]
+        answer = read(reading_prompt(context, q.question)).strip()
+        source = " ".join(context)
+        assert answer and answer in source, (q.question, answer)
+        after = source[source.index(answer) + len(answer):][:1]
+        assert not after.isalnum(), f"{answer!r} stops inside a word"
+
+
+@pytest.mark.parametrize("kind", ["citation", "year", "rule", "case_for_rule"])
+def test_the_course_model_reads_a_case_it_cannot_know(model, kind):
+    question, gold = question_and_answer(FUTURE, kind)
+    prompt = reading_prompt([passage_text(FUTURE)], question)
+    answer = copy_greedy(model, prompt, context_of(prompt)).text.strip()
+    assert len(copy_greedy(model, prompt, context_of(prompt)).token_probs) == len(model.encode(" " + answer))
+    if kind == "case_for_rule":  # the weakest skill: it may drop the plaintiff, but it copies the right citation
+        assert answer.endswith(FUTURE.citation)
+    else:
+        assert answer == gold
+
+
+def test_a_prompt_without_a_context_block_is_refused(model):
+    with pytest.raises(ValueError, match="Context: <passages>"):
+        extractive_generator(model)(closed_book_prompt("What is the neutral citation of Endicott v. Wragg?"))
+    with pytest.raises(ValueError, match="non-empty source"):
+        copy_greedy(model, "Context: x\nQuestion: y\nAnswer:", "")
+
+
+def _pieces(answer: str) -> list[str]:
+    """The spans between the format's fixed words."""
+    return [p.strip() for p in re.split(r"Holding:|Authority:", answer) if p.strip()]
+
+
+def test_a_template_lets_the_reader_write_its_words_and_copy_the_rest(model):
+    prompt = reading_prompt([passage_text(FUTURE)], "State the holding of Quillan v. Marchetti with its authority.")
+    source = context_of(prompt)
+    # The model chooses: a spanning answer without the template's words, or the template with copied slots.
+    for template in (None, FORMAT_TEMPLATE):
+        answer = copy_greedy(model, prompt, source, 64, template).text.strip()
+        assert answer and all(piece in source for piece in _pieces(answer)), answer
+    # Forcing the template's first word shows the rest: its words in order, each slot a span of the source.
+    forced = copy_greedy(model, prompt + " Holding:", source, 64, (SPAN, " Authority:", SPAN)).text.strip()
+    assert forced.count("Authority:") <= 1 and all(piece in source for piece in _pieces(forced)), forced
+
+
+def test_without_a_template_the_reader_never_writes_the_format(model):
+    questions = load_questions(case_split="new", split="dev")[:12]
+    passages = {p.case_id: p.text for p in load_knowledge_base()}
+    for q in questions:
+        prompt = reading_prompt([passages[q.case_id]], q.question)
+        assert "Holding:" not in copy_greedy(model, prompt, context_of(prompt)).text
