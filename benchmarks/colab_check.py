@@ -151,7 +151,7 @@ def check(args: argparse.Namespace, work: Path) -> int:
     changed = sorted(name for name in after if before.get(name) != after[name])
     held_ok = all(before.get(name) == after.get(name) for name in HELD)
     widget_tests = sh([str(python), "-m", "pytest", "-q", "-o", "addopts=", "-p", "no:cacheprovider",
-                       "tests/test_decision.py"], cwd=clone, env={**environ, "PYTHONPATH": str(clone / "tests" / "offline_site")})
+                       "tests/decide/test_matrix.py"], cwd=clone, env={**environ, "PYTHONPATH": str(clone / "tests" / "offline_site")})
     widget_line = widget_tests.stdout.strip().splitlines()[-1] if widget_tests.stdout.strip() else widget_tests.stderr[-300:]
     managers = log.read_text().split() if log.exists() else []
     new_broken = sorted(broken_after - broken_before)
