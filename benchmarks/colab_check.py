@@ -26,6 +26,7 @@ import glob
 import json
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,7 @@ from pathlib import Path
 from run_notebooks import REPO, RESULTS
 
 COLAB_LIKE = REPO / "benchmarks" / "colab" / "colab_like.txt"
+broken_requirements = runpy.run_path(str(REPO / "ragft" / "course" / "colab_install.py"))["broken_requirements"]
 COLAB_PYTHON = "3.13"
 HELD = ("torch", "numpy", "ipywidgets", "matplotlib", "ipykernel")
 STANDIN = {
@@ -83,12 +85,7 @@ def freeze(python: Path) -> dict[str, str]:
     return {re.sub(r"[-_.]+", "-", p["name"]).lower(): p["version"] for p in json.loads(run.stdout)}  # PEP 503 names
 
 
-def pip_check(python: Path) -> set[str]:
-    out = sh([str(python), "-m", "pip", "check"]).stdout
-    return {line for line in out.splitlines() if line.strip() and "No broken requirements" not in line}
-
-
-def setup_notebook(clone: Path, course: Path, notebook: Path) -> Path:
+def setup_notebook(course: Path, notebook: Path) -> Path:
     """A copy of `notebook` beside the original whose set-up cell installs into `course` instead of /content/course."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     first = "".join(nb["cells"][0]["source"])
@@ -135,19 +132,19 @@ def check(args: argparse.Namespace, work: Path) -> int:
                # the cell's `git clone https://github.com/<slug>.git` gets the local clone of HEAD
                "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": f"url.file://{clone}.insteadOf",
                "GIT_CONFIG_VALUE_0": f"https://github.com/{slug}.git"}
-    before, broken_before = freeze(python), pip_check(python)
+    before, broken_before = freeze(python), broken_requirements(str(python))
     notebooks = [clone / n for n in (args.notebooks or ["chapters/05_choosing.ipynb"])]
     rows = ["| notebook | wall time (s) | peak memory (MB) | result |", "|---|---:|---:|---|"]
     passed = True
     for index, notebook in enumerate(notebooks):
-        copy = setup_notebook(clone, course, notebook)
+        copy = setup_notebook(course, notebook)
         kernel_env = environ if index == 0 else {**environ, "COLAB_CHECK_OFFLINE": "1"}  # the first one installs
         seconds, peak, error = run_in_env(python, copy, kernel_env)
         copy.unlink()
         passed &= not error
         rows.append(f"| {notebook.relative_to(clone)} | {seconds:.1f} | {peak:.0f} | {'OK' if not error else 'FAIL ' + error} |")
         print(rows[-1], flush=True)
-    after, broken_after = freeze(python), pip_check(python)
+    after, broken_after = freeze(python), broken_requirements(str(python))
     changed = sorted(name for name in after if before.get(name) != after[name])
     held_ok = all(before.get(name) == after.get(name) for name in HELD)
     widget_tests = sh([str(python), "-m", "pytest", "-q", "-o", "addopts=", "-p", "no:cacheprovider",

@@ -6,8 +6,9 @@
 Each measurement is a fresh process that trains chapter 01's live model (2 layers, 4 heads, 128 wide, blocks of
 128 tokens, batches of 16) on random token ids and reports tokens per second, after a few warm-up steps:
 - quiet: nothing else running (run it on an otherwise idle machine);
-- one CPU: the process pinned to CPU 0 (its affinity mask), as a container with a 1-CPU share would be;
+- one-cpu: the process pinned to one CPU (its affinity mask), as a container with a 1-CPU share would be;
 - busy: one CPU-bound competitor process spinning on the same CPUs, as another kernel or a build on a laptop.
+The conditions are those of benchmarks/run_notebooks.py.
 The thread count is forced (torch.set_num_threads) so both counts are measured in every condition; what the
 course chooses by itself (ragft.threads) is printed beside them. This is what ragft.threads.MAX_THREADS rests on.
 """
@@ -16,22 +17,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "benchmarks" / "results"
-CONDITIONS = ("quiet", "one CPU", "busy")
+from run_notebooks import CONDITIONS, REPO, RESULTS, condition
 
 
-def worker(threads: int, steps: int, one_cpu: bool) -> dict[str, float]:
+def worker(threads: int, steps: int) -> dict[str, float]:
     """Train the live model for `steps` steps with `threads` threads; return tokens per second and the mask."""
-    if one_cpu:
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     import numpy as np
     import torch
 
@@ -48,55 +43,40 @@ def worker(threads: int, steps: int, one_cpu: bool) -> dict[str, float]:
     return {"tokens_per_s": history.tokens_seen / seconds, "cpus": len(os.sched_getaffinity(0))}
 
 
-def spin(stop: multiprocessing.Event) -> None:
-    """A CPU-bound competitor: one core's worth of pure-Python work until told to stop."""
-    while not stop.is_set():
-        sum(i * i for i in range(10_000))
+def measure(threads: int, name: str, steps: int) -> dict[str, float]:
+    """Run one worker process under the condition `name` (its affinity and competitor); return what it reported."""
+    command = [sys.executable, __file__, "--worker", str(threads), "--steps", str(steps)]
+    with condition(name):
+        run = subprocess.run(command, capture_output=True, text=True, cwd=REPO,
+                             env={**os.environ, "RAGFT_THREADS": str(threads)})
+    if run.returncode:
+        raise SystemExit(f"worker failed: {run.stderr[-2000:]}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
 
 
-def measure(threads: int, condition: str, steps: int) -> dict[str, float]:
-    """Run one worker process under `condition`; return what it reported."""
-    stop = multiprocessing.Event()
-    competitor = multiprocessing.Process(target=spin, args=(stop,), daemon=True) if condition == "busy" else None
-    if competitor:
-        competitor.start()
-    try:
-        command = [sys.executable, __file__, "--worker", str(threads), "--steps", str(steps)]
-        command += ["--one-cpu"] if condition == "one CPU" else []
-        run = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env={**os.environ, "RAGFT_THREADS": str(threads)})
-        if run.returncode:
-            raise SystemExit(f"worker failed: {run.stderr[-2000:]}")
-        return json.loads(run.stdout.strip().splitlines()[-1])
-    finally:
-        if competitor:
-            stop.set()
-            competitor.join()
-
-
-def course_choice(one_cpu: bool) -> str:
-    """What ragft.threads chooses by itself in that condition (no override set)."""
-    code = ("import os, sys\nif sys.argv[1] == '1': os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})\n"
-            "from ragft import THREADS\nprint(THREADS.threads, '-', THREADS.reason)")
+def course_choice(name: str) -> str:
+    """What ragft.threads chooses by itself under the condition `name` (no override set)."""
     environ = {k: v for k, v in os.environ.items() if k not in ("RAGFT_THREADS", "OMP_NUM_THREADS")}
-    return subprocess.run([sys.executable, "-c", code, "1" if one_cpu else "0"], capture_output=True, text=True,
-                          env=environ, cwd=REPO).stdout.strip()
+    with condition(name):
+        run = subprocess.run([sys.executable, "-c", "from ragft import THREADS; print(THREADS.threads, '-', THREADS.reason)"],
+                             capture_output=True, text=True, env=environ, cwd=REPO)
+    return run.stdout.strip()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Tiny-GPT training throughput at 1 and 2 threads.")
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--one-cpu", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.steps, args.one_cpu)))
+        print(json.dumps(worker(args.worker, args.steps)))
         return 0
     rows = ["| condition | CPUs usable | 1 thread (tokens/s) | 2 threads (tokens/s) | 1 thread / 2 threads | the course chooses |",
             "|---|---:|---:|---:|---:|---|"]
-    for condition in CONDITIONS:
-        one, two = (measure(threads, condition, args.steps) for threads in (1, 2))
-        choice = course_choice(condition == "one CPU")
-        rows.append(f"| {condition} | {one['cpus']} | {one['tokens_per_s']:,.0f} | {two['tokens_per_s']:,.0f} | "
+    for name in CONDITIONS:
+        one, two = (measure(threads, name, args.steps) for threads in (1, 2))
+        choice = course_choice(name)
+        rows.append(f"| {name} | {one['cpus']} | {one['tokens_per_s']:,.0f} | {two['tokens_per_s']:,.0f} | "
                     f"{one['tokens_per_s'] / two['tokens_per_s']:.2f} | {choice} |")
         print(rows[-1], flush=True)
     header = (f"Chapter 01's live model, {args.steps} training steps of 16 × 128 tokens per measurement; "

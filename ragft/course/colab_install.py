@@ -49,9 +49,9 @@ def pip_install(course: Path, constraints: Path) -> list[str]:
             "-c", str(constraints)]
 
 
-def broken_requirements() -> set[str]:
-    """`pip check`'s complaints about the installed packages (unmet or conflicting requirements)."""
-    run = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True)
+def broken_requirements(python: str = sys.executable) -> set[str]:
+    """`pip check`'s complaints about the packages of `python` (unmet or conflicting requirements)."""
+    run = subprocess.run([python, "-m", "pip", "check"], capture_output=True, text=True)
     return {line for line in run.stdout.splitlines() if line.strip() and "No broken requirements" not in line}
 
 
