@@ -140,6 +140,39 @@ def test_answer_batch_equals_one_at_a_time(tiny):
         assert answer.token_probs == pytest.approx(single.token_probs, abs=1e-5)
 
 
+def test_a_padded_batch_answers_as_each_prompt_alone(tiny):
+    prompts = [closed_book_prompt(q) for q in QA] + ["Question: Who won?\nAnswer:"]
+    lengths = [len(tiny.prompt_ids(p)) for p in prompts]
+    assert len(set(lengths)) > 1 and max(lengths) + 16 <= tiny.n_positions  # one batch, padded
+    padded = tiny.answer_batch(prompts, max_new_tokens=16, batch_size=len(prompts))
+    for prompt, answer in zip(prompts, padded):
+        single = tiny.answer_with_confidence(prompt, max_new_tokens=16)
+        assert answer.text == single.text
+        assert answer.token_probs == pytest.approx(single.token_probs, abs=1e-5)
+
+
+def test_only_batches_of_different_lengths_are_padded(tiny):
+    masked = []
+    hook = tiny.model.register_forward_pre_hook(lambda module, args, kwargs: masked.append("attention_mask" in kwargs),
+                                                with_kwargs=True)
+    try:
+        for prompts, padded in (([LINES[0][:40]] * 2, False), ([LINES[0][:40], "Question:"], True)):
+            assert (len(tiny.prompt_ids(prompts[0])) != len(tiny.prompt_ids(prompts[1]))) == padded
+            masked.clear()
+            tiny.answer_batch(prompts, max_new_tokens=8, batch_size=2)  # fits in the 64-token window
+            assert masked and all(m == padded for m in masked)
+    finally:
+        hook.remove()
+
+
+def test_prompts_too_long_to_pad_slide_by_length(tiny):
+    long_prompt = "\n".join(LINES) + "\nQuestion: In which year"
+    prompts = [long_prompt, closed_book_prompt(next(iter(QA)))]
+    assert tiny.answer_batch(prompts, batch_size=2) == tiny.answer_batch(prompts)
+    with pytest.raises(ValueError, match="one window"):
+        tiny.complete([tiny.prompt_ids(p) for p in prompts], max_new_tokens=8)
+
+
 def test_next_token_distribution_is_sorted_and_starts_with_the_greedy_token(tiny):
     prompt = closed_book_prompt("In which year was Ashby v. Crane decided?")
     top = tiny.next_token_distribution(prompt, k=5)
