@@ -2,7 +2,7 @@
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -165,6 +165,7 @@ class TinyGPT:
         prompts: list[list[int]],
         max_new_tokens: int,
         stop_at_newline: bool = True,
+        allowed: Callable[[torch.Tensor], torch.Tensor] | None = None,
         temperature: float = 0.0,
         top_k: int | None = None,
         generator: torch.Generator | None = None,
@@ -172,7 +173,9 @@ class TinyGPT:
         """The decoding loop: extend id lists token by token until every row has chosen a stop token.
 
         Each answer is the text of the tokens before its first stop token (<|endoftext|>, and a line break if
-        asked), with the probability the model gave each of them at temperature 1.
+        asked), with the probability the model gave each of them at temperature 1. `allowed`, if given, receives
+        the tokens chosen so far (batch, steps) and returns which tokens each row may choose next (batch, vocab);
+        a row that may choose nothing but a stop token is complete.
 
         Rows of equal length run as they are; when a prompt outgrows the context the window slides. Rows of
         different lengths are padded on the left and the padding masked out (they must then fit in one window).
@@ -190,6 +193,11 @@ class TinyGPT:
         cache, chosen_probs, done = None, [], torch.zeros(len(prompts), dtype=torch.bool)
         with eval_mode(self.model):
             for _ in range(max_new_tokens):
+                permitted = None if allowed is None else allowed(idx[:, width:])
+                if permitted is not None:
+                    done |= ~(permitted & ~stop).any(dim=1)  # nothing left to write but the stop: complete
+                    if done.all():
+                        break
                 # The cache holds every layer's keys and values, so only the newest token needs feeding;
                 # without one (first step, or a full context) the model reads the last n_positions tokens.
                 inputs = idx[:, -1:] if cache is not None else idx[:, -self.n_positions :]
@@ -199,7 +207,8 @@ class TinyGPT:
                 out = self.model(inputs, past_key_values=cache, use_cache=True, logits_to_keep=1, **padding)
                 cache = out.past_key_values if idx.size(1) < self.n_positions else None  # full: the window slides
                 logits = out.logits[:, -1, :]
-                next_id = sample_next_token(logits, temperature, top_k, generator)
+                choices = logits if permitted is None else logits.masked_fill(~permitted, float("-inf"))
+                next_id = sample_next_token(choices, temperature, top_k, generator)
                 chosen_probs.append(torch.softmax(logits, dim=-1).gather(1, next_id))  # confidence at temperature 1
                 idx = torch.cat([idx, next_id], dim=1)
                 if mask is not None:
@@ -208,7 +217,9 @@ class TinyGPT:
                 if done.all():
                     break
         answers = []
-        for ids, row_probs in zip(idx[:, width:].tolist(), torch.cat(chosen_probs, dim=1).tolist()):
+        # An empty (batch, 0) first block: a loop that stopped before its first step chose nothing.
+        probs = torch.cat([torch.empty(len(prompts), 0), *chosen_probs], dim=1).tolist()
+        for ids, row_probs in zip(idx[:, width:].tolist(), probs):
             n = next((t for t, i in enumerate(ids) if stop[i]), len(ids))  # tokens before the first stop token
             answers.append(Answer(self.decode(ids[:n]), row_probs[:n]))
         return answers
