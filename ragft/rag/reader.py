@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from ragft.model.gpt import Answer, TinyGPT, eval_mode
+from ragft.model.gpt import Answer, TinyGPT
 
 CONTEXT_OPENING = "Context:"  # the context block of TINY_GPT_TEMPLATE: "Context: <passages>\nQuestion: ..."
 CONTEXT_CLOSING = "\nQuestion:"
@@ -27,12 +27,12 @@ START = -1  # a span's position before its first token: it may begin anywhere in
 FORMAT_TEMPLATE: tuple[str | None, ...] = (" Holding:", SPAN, " Authority:", SPAN)
 
 
-@torch.no_grad()
 def copy_greedy(model: TinyGPT, prompt: str, source: str, max_new_tokens: int = 48,
                 template: Sequence[str | None] | None = None) -> Answer:
     """The model's greedy continuation of `prompt`, restricted to a span of `source`'s tokens, up to a line break.
 
-    Returns the text and, per chosen token, the probability the unconstrained model gave it (as `TinyGPT` does).
+    Returns the text and, per chosen token, the probability the unconstrained model gave it: the answer comes from
+    the decoding loop every answer goes through (`TinyGPT.complete`), given the tokens that may come next.
 
     With a `template` (e.g. `FORMAT_TEMPLATE`) the model may instead write the template: its strings as they are,
     each `SPAN` a span copied from the source, as schema-constrained decoding ("JSON mode") does. The model
@@ -48,37 +48,28 @@ def copy_greedy(model: TinyGPT, prompt: str, source: str, max_new_tokens: int = 
     ends_word = [not model.decode([t])[:1].isalnum() for t in source_ids[1:]] + [True]
     programs = [[SPAN]] + ([[SPAN if item is SPAN else model.encode(item) for item in template]] if template else [])
     stop = model.stop_mask(stop_at_newline=True)
-    ids = torch.tensor([model.prompt_ids(prompt)])
     # The decoder's states, (program, item, position): the next token of a string, a source position that
     # continues a span (START: a span may begin anywhere), or item == len(program): complete, only the stop follows.
     states = {(p, 0, _first(programs[p], 0)) for p in range(len(programs))}
-    answer: list[int] = []
-    probs: list[float] = []
-    cache = None
-    with eval_mode(model.model):
-        for _ in range(max_new_tokens):
-            allowed = torch.zeros_like(stop)
-            for p, item, pos in states:
-                if item == len(programs[p]):
-                    allowed |= stop
-                elif programs[p][item] is SPAN:
-                    allowed[source_ids if pos == START else source_ids[pos]] = True
-                else:
-                    allowed[programs[p][item][pos]] = True
-            if not (allowed & ~stop).any():  # nothing left to copy or write: the answer is complete
-                break
-            inputs = ids[:, -1:] if cache is not None else ids[:, -model.n_positions :]
-            out = model.model(inputs, past_key_values=cache, use_cache=True, logits_to_keep=1)
-            cache = out.past_key_values if ids.size(1) < model.n_positions else None
-            logits = out.logits[0, -1]
-            token = int(logits.masked_fill(~allowed, float("-inf")).argmax())
-            if stop[token]:
-                break
-            answer.append(token)
-            probs.append(float(torch.softmax(logits, dim=-1)[token]))
+    read = 0  # how many of the chosen tokens `states` has advanced over
+
+    def allowed(chosen: torch.Tensor) -> torch.Tensor:
+        """The tokens that may come next, after the (1, steps) tokens chosen so far."""
+        nonlocal states, read
+        for token in chosen[0, read:].tolist():
             states = _advance(states, token, programs, source_ids, ends_word)
-            ids = torch.cat([ids, torch.tensor([[token]])], dim=1)
-    return Answer(model.decode(answer), probs)
+        read = chosen.size(1)
+        mask = torch.zeros_like(stop)
+        for p, item, pos in states:
+            if item == len(programs[p]):
+                mask |= stop
+            elif programs[p][item] is SPAN:
+                mask[source_ids if pos == START else source_ids[pos]] = True
+            else:
+                mask[programs[p][item][pos]] = True
+        return mask[None]
+
+    return model.complete([model.prompt_ids(prompt)], max_new_tokens, allowed=allowed)[0]
 
 
 def _advance(states: set, token: int, programs: list, source_ids: list[int], ends_word: list[bool]) -> set:

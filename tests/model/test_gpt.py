@@ -11,8 +11,8 @@ import torch
 
 from ragft.evaluate.answers import closed_book_accuracy, closed_book_records, closed_book_table, exact_match, normalize
 from ragft.model.baselines import bigram_loss, uniform_loss
-from ragft.model.gpt import (CHECKPOINT_FILES, COURSE_MODEL_DIR, MissingCheckpointError, TinyGPT, count_parameters,
-                             load_course_model, make_gpt, sample_next_token)
+from ragft.model.gpt import (CHECKPOINT_FILES, COURSE_MODEL_DIR, Answer, MissingCheckpointError, TinyGPT,
+                             count_parameters, load_course_model, make_gpt, sample_next_token)
 from ragft.model.tokenizer import EOT, encode_documents, eot_id, train_tokenizer
 from ragft.model.training import TrainConfig, evaluate_loss, train
 from ragft.paths import DATASETS_DIR, file_sha256
@@ -138,6 +138,48 @@ def test_answer_batch_equals_one_at_a_time(tiny):
         single = tiny.answer_with_confidence(prompt)
         assert answer.text == single.text
         assert answer.token_probs == pytest.approx(single.token_probs, abs=1e-5)
+
+
+def test_a_padded_batch_answers_as_each_prompt_alone(tiny):
+    prompts = [closed_book_prompt(q) for q in QA] + ["Question: Who won?\nAnswer:"]
+    lengths = [len(tiny.prompt_ids(p)) for p in prompts]
+    assert len(set(lengths)) > 1 and max(lengths) + 16 <= tiny.n_positions  # one batch, padded
+    padded = tiny.answer_batch(prompts, max_new_tokens=16, batch_size=len(prompts))
+    for prompt, answer in zip(prompts, padded):
+        single = tiny.answer_with_confidence(prompt, max_new_tokens=16)
+        assert answer.text == single.text
+        assert answer.token_probs == pytest.approx(single.token_probs, abs=1e-5)
+
+
+def test_only_batches_of_different_lengths_are_padded(tiny):
+    masked = []
+    hook = tiny.model.register_forward_pre_hook(lambda module, args, kwargs: masked.append("attention_mask" in kwargs),
+                                                with_kwargs=True)
+    try:
+        for prompts, padded in (([LINES[0][:40]] * 2, False), ([LINES[0][:40], "Question:"], True)):
+            assert (len(tiny.prompt_ids(prompts[0])) != len(tiny.prompt_ids(prompts[1]))) == padded
+            masked.clear()
+            tiny.answer_batch(prompts, max_new_tokens=8, batch_size=2)  # fits in the 64-token window
+            assert masked and all(m == padded for m in masked)
+    finally:
+        hook.remove()
+
+
+def test_prompts_too_long_to_pad_slide_by_length(tiny):
+    long_prompt = "\n".join(LINES) + "\nQuestion: In which year"
+    prompts = [long_prompt, closed_book_prompt(next(iter(QA)))]
+    assert tiny.answer_batch(prompts, batch_size=2) == tiny.answer_batch(prompts)
+    with pytest.raises(ValueError, match="one window"):
+        tiny.complete([tiny.prompt_ids(p) for p in prompts], max_new_tokens=8)
+
+
+def test_allowed_tokens_restrict_every_step(tiny):
+    prompt = [tiny.prompt_ids(closed_book_prompt("What is the neutral citation of Marlow v. Teague?"))]
+    digits = torch.tensor([tiny.decode([i]).strip().isdigit() for i in range(tiny.tokenizer.get_vocab_size())])
+    answer = tiny.complete(prompt, 6, allowed=lambda chosen: (digits | tiny.stop_mask(True))[None])[0]
+    assert answer.text.replace(" ", "").isdigit() and len(answer.token_probs) == 6
+    # Allowed nothing but a stop token, the answer is complete before its first step.
+    assert tiny.complete(prompt, 6, allowed=lambda chosen: tiny.stop_mask(True)[None])[0] == Answer("", [])
 
 
 def test_next_token_distribution_is_sorted_and_starts_with_the_greedy_token(tiny):

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from ragft.model.gpt import load_course_model
+from ragft.model.generation import generate_all
+from ragft.model.gpt import TinyGPT, load_course_model
 from ragft.rag.reader import FORMAT_TEMPLATE, SPAN, context_of, copy_greedy, extractive_generator
 from ragft.world.load import load_knowledge_base, load_questions
 from ragft.world.prompts import closed_book_prompt, reading_prompt
@@ -73,3 +74,20 @@ def test_without_a_template_the_reader_never_writes_the_format(model):
     for q in questions:
         prompt = reading_prompt([passages[q.case_id]], q.question)
         assert "Holding:" not in copy_greedy(model, prompt, context_of(prompt)).text
+
+
+def test_the_reader_and_plain_answers_go_through_the_same_loop(model, monkeypatch):
+    loop, constrained = TinyGPT.complete, []
+
+    def spy(self, prompts, *args, **kwargs):
+        constrained.append(kwargs.get("allowed") is not None)
+        return loop(self, prompts, *args, **kwargs)
+
+    monkeypatch.setattr(TinyGPT, "complete", spy)
+    prompt = reading_prompt([passage_text(FUTURE)], "What is the neutral citation of Quillan v. Marchetti?")
+    copied = copy_greedy(model, prompt, context_of(prompt))
+    plain = [model.generate(prompt), model.answer_with_confidence(prompt).text, model.answer_batch([prompt])[0].text,
+             generate_all(model, [prompt])[0]]
+    assert constrained == [True, False, False, False, False]
+    # Where the free answer already is a span of the context, the constraint changes nothing.
+    assert copied.text.strip() == plain[0].strip() == FUTURE.citation
