@@ -101,3 +101,22 @@ def test_wrong_none_and_raising_answers_are_rejected_kindly_and_the_solution_pas
                                max(_calls(chapter)), model=model, **NAMES[chapter])
     solution = _run(chapter, exercise, names[_calls(chapter)[exercise][0]], model)
     assert solution.status == PASSED, solution.message
+
+
+FOLLOW_UPS = [(chapter, cell.source) for chapter in CHECKS
+              for cell in nbformat.read(next((REPO_ROOT / "exercises").glob(f"{chapter}_*_exercises.ipynb")),
+                                        as_version=4).cells
+              if cell.cell_type == "code" and "finish_first(" in cell.source]
+
+
+def test_there_are_follow_up_cells_to_try():
+    assert len(FOLLOW_UPS) >= 2  # chapter 04's demo of the targets and its reading of the rank sweep
+
+
+@pytest.mark.parametrize("bad_answer", [_returns_none, _raises])
+@pytest.mark.parametrize("chapter, source", FOLLOW_UPS)
+def test_follow_up_cells_say_which_exercise_to_finish_when_an_answer_is_wrong(chapter, source, bad_answer, capsys):
+    namespace = {answer: bad_answer for answer, _ in _calls(chapter).values()}
+    exec("from ragft.course.checks import finish_first\n" + source, namespace)  # raises if the cell is not guarded
+    if bad_answer is _raises:  # (an answer of None may simply be printed)
+        assert re.search(r"your answer to Exercise \d+", capsys.readouterr().out)

@@ -17,6 +17,8 @@ import math
 import re
 import sysconfig
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -143,6 +145,21 @@ def run_check(exercise: str, test: Callable[[], None], hint: str = "", success: 
         verdict = Verdict(exercise, PASSED, f"{_ICONS[PASSED]} {exercise}: correct!" + (f" {success}" if success else ""))
     print(verdict.message)
     return verdict
+
+
+@contextmanager
+def finish_first(exercise: str) -> Iterator[None]:
+    """For a follow-up cell that uses an exercise's answer: if that answer is missing or wrong, say which exercise to
+    finish instead of showing a traceback.
+
+        with finish_first("Exercise 5"):
+            print(attention_targets())
+    """
+    try:
+        yield
+    except Exception as err:  # whatever an unfinished answer raises: the cell can wait for it
+        print(f"{_ICONS[NOT_ATTEMPTED]} Nothing to show yet: this cell uses your answer to {exercise}. Finish it "
+              f"first (its check says what is missing), then run this cell again. ({type(err).__name__}: {err})")
 
 
 def expect_type(received: Any, expected_type: type | tuple[type, ...], what: str, hint: str = "") -> None:
