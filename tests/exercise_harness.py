@@ -16,7 +16,7 @@ def solution_functions(notebook: Path, checks_name: str, n_exercises: int, **nam
     the definitions run; `names` are the notebook's imports the cells use (e.g. `np=numpy`).
     """
     not_run = types.SimpleNamespace(passed=False)
-    stand_in = types.SimpleNamespace(**{f"exercise_{i}": lambda f: not_run for i in range(1, n_exercises + 1)})
+    stand_in = types.SimpleNamespace(**{f"exercise_{i}": lambda *answer: not_run for i in range(1, n_exercises + 1)})
     namespace = {checks_name: stand_in, **names}
     for cell in nbformat.read(notebook, as_version=4).cells:
         if cell.cell_type == "code" and BEGIN in cell.source:

@@ -39,7 +39,7 @@ class AnswerRecord:
     case_id: str = ""
     kind: str = ""  # the question kind: "citation", "year", "rule" or "case_for_rule"
     group: str = ""  # chapter 02's question group (`ragft.world.groups.GROUPS`)
-    verdict: str | None = None  # "correct" | "real_but_wrong" | "fabricated" | "no_citation"; None: not checked
+    verdict: str | None = None  # one of ragft.evaluate.citations.VERDICTS; None: not checked
     passage_ids: tuple[str, ...] = ()  # what RAG retrieved, best first (empty for closed book)
     gold_retrieved: bool | None = None  # did RAG's context hold a gold passage? (None for closed book)
     prompt: str = ""

@@ -73,7 +73,7 @@ def citation_probe(
 
 
 def verdict_rates(records: Iterable[AnswerRecord]) -> dict[str, float]:
-    """Share of each citation verdict (correct, real_but_wrong, fabricated, no_citation) over `records`."""
+    """Share of each citation verdict (see `ragft.evaluate.citations.VERDICTS`) over `records`."""
     return citation_rates(r.verdict for r in records)
 
 
@@ -117,6 +117,8 @@ def client_note_prompt(holding_text: str) -> str:
 VERDICT_LABELS = {
     "correct": "✅ correct citation",
     "real_but_wrong": "⚠️ real case, but the wrong one",
+    "mismatched": "⚠️ a case's name with another case's citation",
+    "malformed": "⚠️ shaped like a citation, but written wrongly",
     "fabricated": "❌ fabricated: no such case exists",
     "no_citation": "– no citation in the answer",
 }
@@ -138,8 +140,8 @@ def describe(record: AnswerRecord, checker: CitationChecker | None = None) -> st
     return "\n".join(lines)
 
 
-VERDICT_COLORS = {"correct": "tab:green", "real_but_wrong": "tab:orange", "fabricated": "tab:red",
-                  "no_citation": "tab:gray"}
+VERDICT_COLORS = {"correct": "tab:green", "real_but_wrong": "tab:orange", "mismatched": "tab:purple",
+                  "malformed": "tab:olive", "fabricated": "tab:red", "no_citation": "tab:gray"}
 
 
 def plot_verdict_rates(by_group: dict[str, dict[str, float]], ax=None):

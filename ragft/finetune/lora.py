@@ -11,11 +11,12 @@ import math
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import save_file
 from torch import nn
 from transformers.pytorch_utils import Conv1D
 
 from ragft.model.gpt import count_parameters
+from ragft.model.weights import read_weights
 
 ADAPTER_WEIGHTS = "adapter.safetensors"
 ADAPTER_CONFIG = "adapter_config.json"
@@ -187,7 +188,9 @@ def load_adapter(model: nn.Module, directory: str | Path) -> nn.Module:
     config = json.loads((directory / ADAPTER_CONFIG).read_text())
     if not lora_layers(model):
         apply_lora(model, config["target_modules"], config["r"], config["alpha"], config["dropout"])
-    return load_lora_state_dict(model, load_file(directory / ADAPTER_WEIGHTS))
+    weights = read_weights(directory / ADAPTER_WEIGHTS, "Save the adapter again with save_adapter(model, dir); the "
+                           "course's own: `git checkout -- checkpoints/adapters` or `python -m ragft.make.adapters`.")
+    return load_lora_state_dict(model, weights)
 
 
 @torch.no_grad()

@@ -15,8 +15,12 @@ Writes one adapter per kind of fine-tuning (LoRA r=8 on every linear layer: c_at
 
 and `results.json` with every number the chapter shows: before/after scores of the three runs on the test split,
 knowledge injection by fine-tuning vs RAG on the new cases' test questions (with confident-wrong rates), the rank
-sweep (r = 1, 2, 4, 8, 16) and full fine-tuning vs LoRA on the task format, and the timings. Seeded: the same
-command gives the same adapters and the same scores (timings differ from machine to machine).
+sweep (r = 1, 2, 4, 8, 16) and full fine-tuning vs LoRA on the task format, the timings, and each adapter file's
+provenance (its SHA-256, the exact command and the thread count that made it).
+
+Seeded, but floating-point sums depend on the thread count and the CPU: the same command with the same `--threads` on
+the same machine gives bit-identical adapters; elsewhere the weights differ slightly and the scores stay within a
+margin (`checkpoints/adapters/README.md`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import shlex
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -50,6 +56,8 @@ from ragft.seed import DEFAULT_SEED, set_seed
 from ragft.world.load import cases_of, load_questions, load_style_transfer, load_task_format
 from ragft.world.practice import format_practice
 from ragft.world.prompts import reading_prompt
+
+COMMAND = "python -m ragft.make.adapters"
 
 
 @dataclass(frozen=True)
@@ -178,15 +186,21 @@ def knowledge_table(base: TinyGPT, domain: TinyGPT) -> dict[str, dict]:
     }
 
 
+def adapter_file(out: Path, name: str, command: str, threads: int) -> dict:
+    """Provenance of one adapter file: its SHA-256 and size, and the exact command and thread count that made it."""
+    path = out / name / "adapter.safetensors"
+    return {"sha256": file_sha256(path), "bytes": path.stat().st_size, "command": command, "threads": threads}
+
+
 def make_adapters(out: Path = ADAPTERS_DIR, base_dir: Path = COURSE_MODEL_DIR, seed: int = DEFAULT_SEED,
-                  quick: bool = False, threads: int = 2) -> dict:
+                  quick: bool = False, threads: int = 2, command: str = COMMAND) -> dict:
     """Train and save the three adapters, run the rank sweep and full fine-tuning, write and return the results."""
     torch.set_num_threads(threads)  # 2: the course's target machine
     start = time.perf_counter()
     recipes = QUICK if quick else RECIPES
     set_seed(seed)
     base = load_course_model(base_dir)
-    results: dict = {"command": f"python -m ragft.make.adapters{' --quick' if quick else ''}", "seed": seed,
+    results: dict = {"command": command, "threads": threads, "seed": seed,
                      "rank": RANK, "alpha": ALPHA, "target_modules": TARGET_MODULES,
                      "confidence threshold": CONFIDENT, "rag_k": RAG_K}  # fmt: skip
 
@@ -226,7 +240,7 @@ def make_adapters(out: Path = ADAPTERS_DIR, base_dir: Path = COURSE_MODEL_DIR, s
     print("6/6 retrieval adapter (chapter 05's LoRA + RAG)")
     results["retrieval"] = make_retrieval_adapter(base, out, recipes["retrieval"], seed)
 
-    results["adapter_bytes"] = {name: (out / name / "adapter.safetensors").stat().st_size for name in ADAPTERS}
+    results["adapter_files"] = {name: adapter_file(out, name, command, threads) for name in ADAPTERS}
     results["checkpoint_bytes"] = (base_dir / "model.safetensors").stat().st_size
     results["base_sha256"] = file_sha256(base_dir / "model.safetensors")  # the adapters fit this checkpoint only
     results["seconds"] = time.perf_counter() - start
@@ -242,7 +256,7 @@ def write_results(results: dict, out: Path) -> dict:
 
 
 def update_retrieval_adapter(out: Path = ADAPTERS_DIR, base_dir: Path = COURSE_MODEL_DIR, seed: int = DEFAULT_SEED,
-                             quick: bool = False, threads: int = 2) -> dict:
+                             quick: bool = False, threads: int = 2, command: str = f"{COMMAND} --only retrieval") -> dict:
     """Train only the retrieval adapter and put its record into the existing results.json (`--only retrieval`)."""
     torch.set_num_threads(threads)
     results = load_results(out)
@@ -251,7 +265,7 @@ def update_retrieval_adapter(out: Path = ADAPTERS_DIR, base_dir: Path = COURSE_M
         raise ValueError(f"{out / RESULTS_FILE} belongs to another checkpoint: run `python -m ragft.make.adapters`")
     set_seed(seed)
     results["retrieval"] = make_retrieval_adapter(base, out, (QUICK if quick else RECIPES)["retrieval"], seed)
-    results["adapter_bytes"]["retrieval"] = (out / "retrieval" / "adapter.safetensors").stat().st_size
+    results["adapter_files"]["retrieval"] = adapter_file(out, "retrieval", command, threads)
     return write_results(results, out)
 
 
@@ -271,7 +285,8 @@ def summary(results: dict) -> str:
     lines.append(f"full fine-tuning: {full['trainable']:,} trainable, {full['seconds per step']:.3f} s/step, {full['after']}")
     if "retrieval" in results:
         lines.append(f"retrieval adapter: {results['retrieval']['pairs']} pairs, {results['retrieval']['seconds']:.0f} s")
-    lines.append(f"adapters (bytes): {results['adapter_bytes']}; checkpoint {results['checkpoint_bytes']:,}")
+    sizes = {name: file["bytes"] for name, file in results["adapter_files"].items()}
+    lines.append(f"adapters (bytes): {sizes}; checkpoint {results['checkpoint_bytes']:,}")
     return "\n".join(lines)
 
 
@@ -283,9 +298,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="a few steps of every run, to try the script")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2, the course's machine)")
     parser.add_argument("--only", choices=["retrieval"], help="train only this adapter; update results.json")
+    argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     make = update_retrieval_adapter if args.only == "retrieval" else make_adapters
-    results = make(args.out, args.base, args.seed, args.quick, args.threads)
+    command = " ".join([COMMAND, *map(shlex.quote, argv)])  # exactly as run, so it can be run again
+    results = make(args.out, args.base, args.seed, args.quick, args.threads, command)
     print(summary(results))
     try:
         shown = args.out.resolve().relative_to(REPO_ROOT)

@@ -9,11 +9,12 @@ from functools import cached_property
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import save_file
 from tokenizers import Tokenizer
 from transformers import GPT2Config, GPT2LMHeadModel
 
 from ragft.model.tokenizer import eot_id
+from ragft.model.weights import read_weights
 from ragft.paths import CHECKPOINTS_DIR
 
 COURSE_MODEL_DIR = CHECKPOINTS_DIR / "tiny-gpt"
@@ -288,7 +289,9 @@ class TinyGPT:
                 "or restore the committed files with `git checkout -- checkpoints/tiny-gpt`."
             )
         model = GPT2LMHeadModel(GPT2Config.from_json_file(directory / "config.json"))
-        result = model.load_state_dict(load_file(directory / "model.safetensors"), strict=False)  # casts to fp32
+        weights = read_weights(directory / "model.safetensors", "Restore the committed checkpoint with "
+                               "`git checkout -- checkpoints/tiny-gpt`, or make it again: `python -m ragft.make.pretrain`.")
+        result = model.load_state_dict(weights, strict=False)  # casts to fp32
         if result.unexpected_keys or set(result.missing_keys) != {TIED_KEY}:
             raise ValueError(f"{directory / 'model.safetensors'} does not match config.json: {result}")
         training_file = directory / "training.json"

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from ragft.course.checks import (ERROR, FAILED, NOT_ATTEMPTED, PASSED, Mismatch, ch00, expect_array, expect_close,
-                                 expect_equal, expect_type, run_check)
+                                 expect_equal, expect_type, run_check, show_more_help)
 from ragft.decide.matrix import QUADRANTS
 
 
@@ -68,3 +68,28 @@ def test_chapter_00_checks_accept_right_and_reject_wrong_answers():
     assert ch00.exercise_2(lambda: 7).status == FAILED
     assert ch00.exercise_3(lambda e, c: QUADRANTS[(e, c)]).passed
     assert ch00.exercise_3(lambda e, c: "RAG").status == FAILED
+
+
+def test_an_answer_of_none_is_named_not_shown_as_a_shape():
+    verdict = _verdict(lambda: expect_array(None, np.zeros(5), "similarities"))
+    assert verdict.status == FAILED and "returned nothing" in verdict.message and "()" not in verdict.message
+
+
+def test_an_error_names_the_learners_line_and_the_library_call_it_came_from():
+    import re
+
+    def learners_code():
+        return re.compile("(unclosed")  # the line the message must name
+
+    verdict = _verdict(learners_code)
+    assert "compile()" in verdict.message and "of your code: return re.compile" in verdict.message
+    assert "hint: a hint" in verdict.message
+
+
+def test_the_near_solution_is_shown_only_on_request(capsys):
+    verdict = run_check("Exercise 9 · demo", lambda: expect_equal(1, 2, "one"), hint="a nudge", more="the answer")
+    assert "a nudge" in verdict.message and "the answer" not in verdict.message
+    assert "more_help(9)" in verdict.message
+    capsys.readouterr()
+    show_more_help(__name__, 9)
+    assert "the answer" in capsys.readouterr().out

@@ -92,7 +92,14 @@ def _placements(**changes):
              "Personal assistant on private data": BOTH, "Product support bot": RAG,
              "Contract clause classifier": FINE_TUNING}
     right.update(changes)
-    return lambda: {name: (approach, "because of the two dependencies and the factors") for name, approach in right.items()}
+    about = {s.name: f"it comes down to this: {s.description}" for s in SCENARIOS}  # a reason naming its factors
+    return lambda: {name: (approach, about[name]) for name, approach in right.items()}
+
+
+def test_ch05_the_answer_key_with_arbitrary_words_as_reasons_fails():
+    verdict = ch05.exercise_3(lambda: {s.name: (sorted(s.defensible)[0], "one two three four five six")
+                                       for s in SCENARIOS})
+    assert verdict.status == FAILED and "this scenario's factors" in verdict.message
 
 
 WRONG_05 = {

@@ -72,7 +72,8 @@ def test_citation_probe_keeps_citation_questions_only(questions):
 
 def test_rates(records):
     rates = verdict_rates(records)
-    assert rates == {"correct": 0.2, "real_but_wrong": 0.2, "fabricated": 0.4, "no_citation": 0.2}
+    assert rates == {"correct": 0.2, "real_but_wrong": 0.2, "mismatched": 0.0, "malformed": 0.0, "fabricated": 0.4,
+                     "no_citation": 0.2}
     by_group = rates_by_group(records)
     assert list(by_group) == list(GROUPS)
     assert by_group["new"]["fabricated"] == pytest.approx(2 / 3) and by_group[GROUPS[0]]["correct"] == 1.0

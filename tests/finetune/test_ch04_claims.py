@@ -116,4 +116,4 @@ def test_rank_sweep_and_full_fine_tuning(results):
     assert full["trainable fraction"] == 1.0 and full["trainable"] > 10 * sweep["16"]["trainable"]
     assert all(math.isfinite(row["seconds per step"]) and row["seconds per step"] > 0 for row in sweep.values())
     assert max(row["format compliance"] for row in sweep.values()) >= 0.6  # some rank learns the format
-    assert results["adapter_bytes"]["task_format"] < results["checkpoint_bytes"] / 5  # an adapter is small
+    assert results["adapter_files"]["task_format"]["bytes"] < results["checkpoint_bytes"] / 5  # an adapter is small

@@ -11,9 +11,10 @@ from torch import nn
 from transformers import GPT2Config, GPT2LMHeadModel
 from transformers.pytorch_utils import Conv1D
 
-from ragft.finetune.lora import (ADAPTER_CONFIG, LoRALinear, apply_lora, copy_from_peft, load_adapter,
-                                 load_lora_state_dict, lora_layers, lora_state_dict, merge_lora, save_adapter,
-                                 trainable_and_total, trainable_fraction)
+from ragft.finetune.lora import (ADAPTER_CONFIG, ADAPTER_WEIGHTS, LoRALinear, apply_lora, copy_from_peft,
+                                 load_adapter, load_lora_state_dict, lora_layers, lora_state_dict, merge_lora,
+                                 save_adapter, trainable_and_total, trainable_fraction)
+from ragft.model.weights import WeightsFileError
 
 # peft calls a transformers method that transformers 5 deprecates; not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:`is_gradient_checkpointing` is deprecated:FutureWarning")
@@ -193,3 +194,11 @@ def test_clear_errors(tmp_path):
         load_lora_state_dict(apply_lora(tiny_gpt2(), TARGETS, r=8, alpha=ALPHA), without_c_fc)
     with pytest.raises(FileNotFoundError, match=ADAPTER_CONFIG):
         load_adapter(tiny_gpt2(), tmp_path)
+
+
+def test_a_truncated_adapter_names_the_file_and_the_fix(tmp_path):
+    model = randomize_b(apply_lora(tiny_gpt2(), ["c_attn"], r=2, alpha=4))
+    weights = save_adapter(model, tmp_path / "adapter") / ADAPTER_WEIGHTS
+    weights.write_bytes(weights.read_bytes()[:100])
+    with pytest.raises(WeightsFileError, match=r"adapter\.safetensors cannot be read: it is truncated.*save_adapter"):
+        load_adapter(tiny_gpt2(), tmp_path / "adapter")

@@ -15,6 +15,7 @@ from ragft.model.gpt import (CHECKPOINT_FILES, COURSE_MODEL_DIR, Answer, Missing
                              count_parameters, load_course_model, make_gpt, sample_next_token)
 from ragft.model.tokenizer import EOT, encode_documents, eot_id, train_tokenizer
 from ragft.model.training import TrainConfig, evaluate_loss, train
+from ragft.model.weights import WeightsFileError
 from ragft.paths import DATASETS_DIR, file_sha256
 from ragft.world.groups import question_groups
 from ragft.world.load import load_pretrain_corpus
@@ -212,6 +213,14 @@ def test_missing_checkpoint_names_the_file_and_the_fix(tiny, tmp_path):
     tiny.save(tmp_path)
     (tmp_path / "model.safetensors").unlink()
     with pytest.raises(MissingCheckpointError, match=r"missing model\.safetensors\. .*python -m ragft\.make\.pretrain"):
+        TinyGPT.load(tmp_path)
+
+
+def test_a_truncated_checkpoint_names_the_file_and_the_fix(tiny, tmp_path):
+    tiny.save(tmp_path)
+    weights = tmp_path / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 2])
+    with pytest.raises(WeightsFileError, match=r"model\.safetensors cannot be read: it is truncated.*git checkout"):
         TinyGPT.load(tmp_path)
 
 

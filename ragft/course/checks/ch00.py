@@ -1,7 +1,9 @@
 """Checks for chapter 00's warm-up exercises."""
 
-from ragft.course.checks import Verdict, expect_close, expect_equal, expect_type, run_check
+from ragft.course.checks import Verdict, expect_close, expect_equal, expect_type, more_help_for, run_check
 from ragft.decide.matrix import QUADRANTS
+
+more_help = more_help_for(__name__)  # chNN.more_help(n): a near-solution, after the check's hint
 
 
 
@@ -21,7 +23,9 @@ def exercise_2(token_ratio) -> Verdict:
     def test():
         expect_close(token_ratio(), 15 / 2, "token_ratio()", tol=1e-9,
                      hint="divide Llama 3's 15 trillion tokens by Llama 2's 2 trillion")
-    return run_check("Exercise 2 · data scale", test, success="Llama 3 saw about 7 times more text than Llama 2.")
+    return run_check("Exercise 2 · data scale", test,
+                     hint="divide the two token counts (the trillions cancel out)",
+                     success="Llama 3 saw about 7 times more text than Llama 2.")
 
 
 def exercise_3(which_approach) -> Verdict:
@@ -32,4 +36,5 @@ def exercise_3(which_approach) -> Verdict:
             expect_type(got, str, f"which_approach({external_data}, {capability})")
             expect_equal(got.strip(), expected, f"which_approach(external_data={external_data}, capability={capability})",
                          hint="external data → RAG, capability → fine-tuning, both → both, neither → prompt engineering")
-    return run_check("Exercise 3 · the decision matrix in four lines", test)
+    return run_check("Exercise 3 · the decision matrix in four lines", test,
+                     hint="RAG brings in external knowledge, fine-tuning brings in capability")

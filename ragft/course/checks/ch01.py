@@ -5,7 +5,9 @@ import math
 import numpy as np
 import torch
 
-from ragft.course.checks import Verdict, expect_array, expect_close, expect_equal, expect_type, run_check
+from ragft.course.checks import Verdict, expect_array, expect_close, expect_equal, expect_type, more_help_for, run_check
+
+more_help = more_help_for(__name__)  # chNN.more_help(n): a near-solution, after the check's hint
 
 
 def exercise_1(token_loss) -> Verdict:
@@ -17,6 +19,7 @@ def exercise_1(token_loss) -> Verdict:
         expect_close(token_loss(1 / 4096), math.log(4096), "token_loss(1/4096), a uniform guess over 4096 tokens",
                      tol=1e-6)
     return run_check("Exercise 1 · a loss by hand", test,
+                     hint="the loss is minus the natural log of the probability of the right token",
                      success="A uniform guess over V tokens costs ln V nats: the ceiling every model must beat.")
 
 
@@ -30,7 +33,12 @@ def exercise_2(bigram_probability) -> Verdict:
             got = bigram_probability(tokens, prev, nxt)
             expect_close(got, expected, f"bigram_probability(tokens, {prev!r}, {nxt!r})", tol=1e-9,
                          hint="count the pairs (prev, nxt), divide by how often prev is followed by any token")
-    return run_check("Exercise 2 · a bigram model by counting", test)
+        ends_with_held = tokens + ["held"]  # the last "held" is followed by nothing: it is no pair's first token
+        got = bigram_probability(ends_with_held, "held", "that")
+        expect_close(got, 1.0, "bigram_probability(tokens + ['held'], 'held', 'that')", tol=1e-9,
+                     hint="a token at the very end is followed by nothing: count pairs, not occurrences")
+    return run_check("Exercise 2 · a bigram model by counting", test,
+                     hint="count the pairs (prev, nxt), then how often prev is followed by any token")
 
 
 def _softmax(logits: np.ndarray, temperature: float) -> np.ndarray:
@@ -51,7 +59,7 @@ def exercise_3(softmax_with_temperature) -> Verdict:
         big = softmax_with_temperature(np.array([1000.0, 999.0]), 1.0)
         expect_array(big, _softmax(np.array([1000.0, 999.0]), 1.0), "softmax_with_temperature([1000, 999], 1)",
                      tol=1e-6, hint="subtract the largest logit before np.exp, or large logits overflow")
-    return run_check("Exercise 3 · temperature", test,
+    return run_check("Exercise 3 · temperature", test, hint="divide the logits by the temperature before the softmax",
                      success="Low temperature sharpens the distribution towards greedy; high temperature flattens it.")
 
 
@@ -73,7 +81,8 @@ def exercise_4(greedy_decode, model) -> Verdict:
             expect_type(got, str, f"greedy_decode(model, {prompt!r}, 12)", hint="decode the new ids to text")
             expect_equal(got, _greedy_reference(model, prompt, 12), f"greedy_decode(model, {prompt!r}, 12)",
                          hint="start from model.prompt_ids(prompt); at each step append the argmax of the logits")
-    return run_check("Exercise 4 · greedy decoding", test)
+    return run_check("Exercise 4 · greedy decoding", test,
+                     hint="start from model.prompt_ids(prompt); each step, append the most likely next id")
 
 
 def _gpt2_parameters(vocab_size: int, n_positions: int, n_layer: int, n_embd: int) -> int:
@@ -90,4 +99,5 @@ def exercise_5(gpt2_parameter_count) -> Verdict:
             expect_equal(int(got), _gpt2_parameters(*config), f"gpt2_parameter_count{config}",
                          hint="embeddings V·d + P·d; per block 12·d² + 13·d (attention, MLP, two LayerNorms); final LayerNorm 2·d")
     return run_check("Exercise 5 · counting parameters", test,
+                     hint="count the embeddings, then one block's weights and biases, times the blocks",
                      success="The second configuration is GPT-2 small: 124M parameters.")

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import math
 
-from ragft.course.checks import Mismatch, Verdict, expect_close, expect_equal, expect_type, run_check
+from ragft.course.checks import Mismatch, Verdict, expect_close, expect_equal, expect_type, more_help_for, run_check
 from ragft.evaluate.answers import exact_match, normalize
 from ragft.evaluate.calibration import expected_calibration_error
 from ragft.evaluate.citations import CitationChecker
 from ragft.evaluate.answers import AnswerRecord
 from ragft.evaluate.hallucination import overconfident
 from ragft.world.load import load_cases
+
+more_help = more_help_for(__name__)  # chNN.more_help(n): a near-solution, after the check's hint
 
 EXTRACTOR_TEXTS = [
     "Marlow v. Teague [2019] VHC 114 held that a landlord must return a deposit.",
@@ -23,7 +25,7 @@ EXTRACTOR_TEXTS = [
 
 
 def _reference_citations(text: str, checker: CitationChecker) -> list[str]:
-    return [f.normalized for f in checker.check(text) if f.kind == "citation"]
+    return [f.normalized for f in checker.check(text) if f.kind == "citation" and f.status != "malformed"]
 
 
 def exercise_1(extract_citations) -> Verdict:
@@ -38,6 +40,7 @@ def exercise_1(extract_citations) -> Verdict:
                          hint="match [YEAR] COURT NUMBER allowing optional spaces (\\s*), then rebuild each as "
                               "f'[{int(year)}] {court} {int(number)}'")
     return run_check("Exercise 1 · a citation extractor", test,
+                     hint="a regex with three groups: the year in [ ], the court's letters, the number",
                      success="Your regex finds the same citations as ragft.evaluate.citations.CitationChecker.")
 
 
@@ -59,7 +62,8 @@ def exercise_2(hallucination_rate) -> Verdict:
         if not (isinstance(got, float) and math.isnan(got)):
             raise Mismatch("hallucination_rate(['no_citation', 'no_citation']) (no answer cites anything)",
                            "float('nan')", got, "with nothing to divide by, return float('nan')")
-    return run_check("Exercise 2 · a hallucination rate", test)
+    return run_check("Exercise 2 · a hallucination rate", test,
+                     hint="leave out the answers that cite nothing before dividing")
 
 
 def _record(qid: str, correct: bool, confidence: float) -> AnswerRecord:
@@ -81,7 +85,8 @@ def exercise_3(find_overconfident) -> Verdict:
             expect_equal(got, expected, f"find_overconfident(records, {threshold})",
                          hint="keep records with correct False and confidence >= threshold; sort by confidence, "
                               "highest first; return their question_id")
-    return run_check("Exercise 3 · overconfident answers", test)
+    return run_check("Exercise 3 · overconfident answers", test,
+                     hint="keep the wrong answers at or above the threshold, most confident first")
 
 
 ECE_CASES = [
@@ -100,6 +105,7 @@ def exercise_4(ece) -> Verdict:
                          hint="bin index = min(int(c * n_bins), n_bins - 1); sum over non-empty bins of "
                               "count * |accuracy - mean confidence|, divided by the number of answers")
     return run_check("Exercise 4 · calibration error", test,
+                     hint="bin the answers by confidence; compare each bin's accuracy with its mean confidence",
                      success="ECE is 0 for a perfectly calibrated model and grows with over- or under-confidence.")
 
 
@@ -132,4 +138,5 @@ def exercise_5(a_question_the_model_fails, model) -> Verdict:
             raise Mismatch("the model's closed-book answer", f"anything but {answer!r}", prediction,
                            "the model knows this one: ask about a case decided after its 2022 cutoff")
     return run_check("Exercise 5 · a question the model must fail", test,
+                     hint="ask about a case decided after the model's 2022 cutoff",
                      success="The model answered, fluently and wrongly. Chapter 03 gives it the documents to read.")

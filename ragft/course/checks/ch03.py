@@ -4,8 +4,11 @@ import math
 
 import numpy as np
 
-from ragft.course.checks import Mismatch, Verdict, expect_array, expect_close, expect_equal, expect_type, run_check
+from ragft.course.checks import (Mismatch, Verdict, expect_array, expect_close, expect_equal, expect_type, more_help_for,
+                                 run_check)
 from ragft.rag import Hit, PromptTemplate, build_prompt, chunk_words, recall_at_k, rrf
+
+more_help = more_help_for(__name__)  # chNN.more_help(n): a near-solution, after the check's hint
 
 # The prompt format of exercise 5: sources tagged with their ids, one per line, then the question.
 EXERCISE_5_TEMPLATE = PromptTemplate("Sources:\n{context}\nQuestion: {question}\nAnswer:",
@@ -108,6 +111,7 @@ def exercise_5(prompt_with_sources) -> Verdict:
                                got[first:first + 60], hint="compare line by line with the format above: "
                                "'Sources:', one '[id] text' line per passage, 'Question: ...', 'Answer:'")
     return run_check("Exercise 5 · a prompt with sources", test,
+                     hint="one line per passage with its id in brackets, then the question and 'Answer:'",
                      success="Your format is PromptTemplate('Sources:\\n{context}\\nQuestion: {question}\\nAnswer:', "
                              "passage='[{id}] {text}', separator='\\n').")
 
@@ -128,4 +132,5 @@ def exercise_6(reciprocal_rank_fusion) -> Verdict:
                 expect_close(got[doc_id], score, f"{what}[{doc_id!r}]", tol=1e-9,
                              hint="ranks start at 1: the first id of a ranking adds 1 / (k + 1)")
     return run_check("Exercise 6 · reciprocal rank fusion", test,
+                     hint="each ranking adds 1 / (k + rank) to an id's score, ranks starting at 1",
                      success="Only ranks count, so BM25 scores (0-30) and cosines (0-1) fuse without any rescaling.")

@@ -9,12 +9,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from ragft.course.checks import Mismatch, Verdict, expect_array, expect_close, expect_equal, expect_type, run_check
+from ragft.course.checks import (Mismatch, Verdict, expect_array, expect_close, expect_equal, expect_type, more_help_for,
+                                 run_check)
 from ragft.evaluate.answers import confident_wrong_rate as reference_confident_wrong_rate
 from ragft.finetune.lora import LoRALinear, lora_layers
 from ragft.finetune.memory import gpt_linear_shapes, lora_parameter_count
 from ragft.finetune.sft import masked_example
 from ragft.model.gpt import make_gpt
+
+more_help = more_help_for(__name__)  # chNN.more_help(n): a near-solution, after the check's hint
 
 GPT2_LAYERS = ("attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj")
 
@@ -30,6 +33,7 @@ def exercise_1(full_finetuning_gb) -> Verdict:
                          hint="four numbers per parameter (weight, gradient, two AdamW moments), times the bytes "
                               "per number, divided by 1e9")
     return run_check("Exercise 1 · the memory bill of full fine-tuning", test,
+                     hint="four numbers per parameter: weight, gradient, two AdamW moments",
                      success="A 7B model needs 112 GB in fp32 before a single activation: more than any laptop.")
 
 
@@ -53,6 +57,7 @@ def exercise_2(lora_parameters) -> Verdict:
                          hint="a layer with `in` inputs and `out` outputs gets A (r x in) and B (out x r); "
                               "c_attn maps d to 3d, attn.c_proj d to d, c_fc d to 4d, mlp.c_proj 4d to d")
     return run_check("Exercise 2 · counting LoRA's parameters", test,
+                     hint="a targeted layer with `in` inputs and `out` outputs gets r * (in + out) parameters",
                      success="At r=8 on every layer our model (4 blocks, width 192) trains 98,304 numbers.")
 
 
@@ -86,9 +91,10 @@ def exercise_3(lora_forward) -> Verdict:
                         hint="return a tensor")
             expect_array(got.detach() if isinstance(got, torch.Tensor) else got, expected,
                          f"lora_forward(x of shape (3, 5, 6), ...) with alpha={alpha}, r={r}", tol=1e-5,
-                         hint="x @ W.T + b is the frozen layer; add (x @ A.T) @ B.T times alpha / r")
+                         hint="x @ W.T + b is the frozen layer; the update goes through A, then B, then the scale")
     return run_check("Exercise 3 · LoRA's forward pass", test,
-                     hint="x @ W.T + b + (alpha / r) * (x @ A.T) @ B.T",
+                     hint="the frozen layer's output plus the low-rank update, scaled by alpha / r",
+                     more="return x @ W.T + b + alpha / r * (x @ A.T) @ B.T",
                      success="Two thin products, (x @ A.T) @ B.T: the big (out x in) matrix B @ A is never built.")
 
 
@@ -132,6 +138,7 @@ def exercise_5(attention_targets) -> Verdict:
                      hint="'c_proj' alone also matches the MLP's output layer, mlp.c_proj: a target matches every "
                           "layer whose name ends with '.<target>', so make it more specific")
     return run_check("Exercise 5 · choosing target modules", test,
+                     hint="a target matches every layer whose name ends with '.' + the target",
                      success="'attn.c_proj' is specific enough; 'c_proj' alone would also wrap mlp.c_proj.")
 
 
@@ -154,6 +161,7 @@ def exercise_6(mask_prompt) -> Verdict:
                          hint="label i is the token after input i: -100 while that token is still the prompt's, "
                               "then the target's tokens; inputs and labels have the same length")
     return run_check("Exercise 6 · loss on the answer only", test,
+                     hint="inputs and labels are the same ids shifted by one; the prompt's labels are -100",
                      success="The model is graded only on the answer: it learns to answer, not to repeat questions.")
 
 
@@ -173,6 +181,7 @@ def exercise_7(confident_wrong_rate) -> Verdict:
             raise Mismatch("confident_wrong_rate([True, True], [0.9, 0.4], 0.5) (no wrong answer)",
                            "float('nan')", got, "with no wrong answer there is nothing to divide by: return float('nan')")
     return run_check("Exercise 7 · the confident-wrong rate", test,
+                     hint="divide by the number of wrong answers, not of all answers",
                      success="This is the number to watch when fine-tuning on facts the model does not know.")
 
 
@@ -197,7 +206,10 @@ def exercise_8(smallest_sufficient_rank) -> Verdict:
             what = f"smallest_sufficient_rank({quality}, tolerance={tolerance})"
             expect_type(got, int, what, hint="return a rank, an int key of the dict")
             expect_equal(got, expected, what,
-                         hint="best = max(quality.values()); among the ranks with quality >= best - tolerance, "
-                              "return the smallest (the dict is not necessarily in order)")
+                         hint="compare every rank with the best quality, not with its neighbour (the dict is not "
+                              "necessarily in order)")
     return run_check("Exercise 8 · reading the rank sweep", test,
+                     hint="find the best quality first; then the smallest rank within the tolerance of it",
+                     more="best = max(quality.values()); "
+                          "return min(r for r, q in quality.items() if q >= best - tolerance)",
                      success="For a skill such as a format, a small rank is usually enough; more rank buys little.")

@@ -3,12 +3,28 @@ what the factors add up to, reading the head-to-head table, and the cheapest sys
 
 from __future__ import annotations
 
-from ragft.course.checks import Mismatch, Verdict, expect_close, expect_equal, expect_type, run_check
+from ragft.course.checks import Mismatch, Verdict, expect_close, expect_equal, expect_type, more_help_for, run_check
 from ragft.decide.head_to_head import COMPLIANCE, KNOWLEDGE, best_systems
 from ragft.decide.matrix import APPROACHES, QUADRANTS, RAG, SCENARIOS, THRESHOLD, UseCase, factor_shift, recommend
 
+more_help = more_help_for(__name__)  # chNN.more_help(n): a near-solution, after the check's hint
+
 LATENCY = "latency (ms/answer)"
 MIN_REASON_WORDS = 6
+# Words any reason could use: a reason must also name something of its own scenario (see _refers_to).
+_GENERIC = {"about", "answer", "answers", "approach", "because", "model", "right", "their", "there", "these", "which",
+            "would"}
+
+
+def _stems(text: str) -> set[str]:
+    """The text's words of five letters or more, cut to five ("documents" and "document" alike)."""
+    words = "".join(c if c.isalnum() else " " for c in text.lower()).split()
+    return {w[:5] for w in words if len(w) >= 5 and w not in _GENERIC}
+
+
+def _refers_to(reason: str, scenario) -> bool:
+    """True when `reason` names a factor of `scenario`: a word of its description (the data, the skill, the numbers)."""
+    return bool(_stems(reason) & _stems(scenario.description))
 
 
 def exercise_1(quadrant) -> Verdict:
@@ -25,6 +41,7 @@ def exercise_1(quadrant) -> Verdict:
                          hint="high means 0.5 or more; high external data alone: RAG; high capability alone: "
                               "fine-tuning; both high: fine-tuning + RAG; neither: prompt engineering")
     return run_check("Exercise 1 · the quadrant rule", test,
+                     hint="compare each dependency with 0.5: four combinations, one approach each",
                      success="A point exactly on a line counts as high: at 0.5 the dependency is real enough to plan for.")
 
 
@@ -47,7 +64,7 @@ def exercise_2(tax_helpline) -> Verdict:
             expect_equal(got, expected, f"tax_helpline().{what}", hint=why)
         expect_equal(recommend(use_case).approach, RAG, "recommend(tax_helpline()).approach",
                      hint="answering in plain sentences is a skill the model has: keep capability low")
-    return run_check("Exercise 2 · describing a use case", test,
+    return run_check("Exercise 2 · describing a use case", test, hint="one field per sentence of the description",
                      success="Weekly rulings, citations, no examples, no budget: every factor points to RAG.")
 
 
@@ -70,12 +87,17 @@ def exercise_3(place_scenarios) -> Verdict:
             if not isinstance(reason, str) or len(reason.split()) < MIN_REASON_WORDS:
                 raise Mismatch(f"your reason for {scenario.name!r}", f"a sentence of {MIN_REASON_WORDS} words or more",
                                reason, "say which dependency is high or low, and which factor decides")
+            if not _refers_to(reason, scenario):
+                raise Mismatch(f"your reason for {scenario.name!r}", "a reason about this scenario's factors",
+                               reason, "name what the description says: its documents, its data, its examples, "
+                                       "its format or its numbers")
             if approach not in scenario.defensible:
                 wrong.append(f"{scenario.name}: {scenario.explanations[approach]}")
         if wrong:
             raise Mismatch(f"{len(wrong)} of the six placements", "a defensible approach for every scenario",
                            f"{len(wrong)} that do not fit", " | ".join(wrong))
     verdict = run_check("Exercise 3 · six use cases on the matrix", test,
+                        hint="does the answer need facts from outside the model, a skill it lacks, or both?",
                         success="Every placement is defensible. How the course argues each one:")
     if verdict.passed:
         for scenario in SCENARIOS:
@@ -102,6 +124,7 @@ def exercise_4(factor_moves) -> Verdict:
             expect_close(got[1], expected[1], what + "[1], the move along capability", tol=1e-9,
                          hint="< 100 examples -0.15, >= 1,000 examples +0.10, no budget -0.15, latency < 500 ms +0.10")
     return run_check("Exercise 4 · what the factors add up to", test,
+                     hint="start from (0.0, 0.0) and add each factor that applies",
                      success="Each factor moves the point by a tenth or so: it decides borderline cases only.")
 
 
@@ -130,6 +153,7 @@ def exercise_5(winners) -> Verdict:
             expect_equal(set(got), set(best_systems(table, measure, tie)), what,
                          hint="find the best score first, then keep every system at least (best - tie)")
     return run_check("Exercise 5 · reading the head-to-head table", test,
+                     hint="the best score is the largest value of the measure over the systems",
                      success="With tie=0.05, a few questions of 48 or 60 do not make a winner.")
 
 
@@ -151,5 +175,6 @@ def exercise_6(cheapest_good_enough) -> Verdict:
                          hint="keep the systems meeting both minimums (>=), then take the lowest latency; "
                               "None when no system is good enough")
     return run_check("Exercise 6 · the cheapest system that is good enough", test,
+                     hint="keep the systems good enough first, then take the cheapest",
                      success="Decide on quality first, then on cost: the fastest system that fails the bar is no bargain.")
 
