@@ -3,4 +3,5 @@
 from ragft.world.records import Case
 
 FUTURE = Case("X1", "Quillan v. Marchetti", "Quillan", "Marchetti", 2031, "VHC", "[2031] VHC 7", "tenancy",
-              "Justice Greenhalgh", "a landlord must return a deposit within 17 days", "RTA-1994", "new", False)
+              "Justice Greenhalgh", "a landlord must return a deposit within 17 days", "RTA-1994", "new", False,
+              "tenancy-1", None, None)

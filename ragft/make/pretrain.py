@@ -99,9 +99,13 @@ def pretrain(
     datasets_dir: str | Path | None = None,
     reading_steps: int = READING_STEPS,
     stage1: str | Path | None = None,
+    threads: int = 2,
 ) -> TinyGPT:
-    """Train tokenizer and model on the corpus, then practise reading; save to `out`; return the model with metrics."""
-    torch.set_num_threads(2)  # the course's target machine: 2 CPU cores
+    """Train tokenizer and model on the corpus, then practise reading; save to `out`; return the model with metrics.
+
+    The same thread count on the same machine gives the same weights; another thread count sums in another order.
+    """
+    torch.set_num_threads(threads)
     set_seed(seed)
     train_docs = [doc.text for doc in load_pretrain_corpus("train", datasets_dir)]
     val_docs = [doc.text for doc in load_pretrain_corpus("val", datasets_dir)]
@@ -113,10 +117,13 @@ def pretrain(
         record = {k: v for k, v in tiny.training.items() if k not in ("metrics", "samples")}
         if record.get("corpus", {}).get("sha256") != corpus_sha or "reading_practice" in record:
             raise ValueError(f"{stage1} is not a stage-1 checkpoint of this corpus: run without --stage1")
+        record["command"] = record["command"].removesuffix(f" --threads {record.pop('threads', '')}")  # set again below
     train_ids, val_ids = encode_documents(tiny.tokenizer, train_docs), encode_documents(tiny.tokenizer, val_docs)
     if reading_steps:
         record["reading_practice"] = _stage2(tiny, train_docs, val_ids, reading_steps, seed)
         record["command"] += f" --reading-steps {reading_steps}"
+    record["command"] += f" --threads {threads}"
+    record["threads"] = threads
     TinyGPT(tiny.model, tiny.tokenizer, record).save(out)
     tiny = TinyGPT.load(out)  # measure exactly what ships: the float16 weights
     tiny.training.update(evaluate_checkpoint(tiny, train_ids, val_ids, datasets_dir))
@@ -207,9 +214,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--datasets", type=Path, default=None, help="datasets directory (default datasets/)")
     parser.add_argument("--reading-steps", type=int, default=READING_STEPS, help="stage-2 steps (0: skip stage 2)")
     parser.add_argument("--stage1", type=Path, default=None, help="reuse this stage-1 checkpoint instead of stage 1")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="torch CPU threads (default 2, the course's machine; 1 on a busy machine is faster)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    tiny = pretrain(args.minutes, args.out, args.seed, args.datasets, args.reading_steps, args.stage1)
+    tiny = pretrain(args.minutes, args.out, args.seed, args.datasets, args.reading_steps, args.stage1, args.threads)
     print(report(tiny))
     print(f"saved to {args.out} in {(time.perf_counter() - start) / 60:.1f} min")
 

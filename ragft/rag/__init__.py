@@ -15,10 +15,11 @@ from ragft.rag.metrics import mrr, recall_at_k, same_top_k
 from ragft.rag.pipeline import RAG, RAGAnswer
 from ragft.rag.prompt import SOURCES_TEMPLATE, TINY_GPT_TEMPLATE, PromptTemplate, build_prompt
 from ragft.rag.retriever import Hit, Retriever, top_k
+from ragft.rag.up_to_date import UpToDateRetriever
 
 __all__ = [
     "BM25Index", "DEFAULT_CACHE_DIR", "DenseRetriever", "Embedder", "FaissIndex", "Hit", "HybridRetriever",
     "PromptTemplate", "RAG", "RAGAnswer", "Retriever", "SOURCES_TEMPLATE", "STOPWORDS", "TINY_GPT_TEMPLATE",
     "VectorIndex", "build_prompt", "chunk_sentences", "chunk_words", "mrr", "recall_at_k", "rrf", "same_top_k",
-    "split_sentences", "tokenize", "top_k",
+    "split_sentences", "tokenize", "top_k", "UpToDateRetriever",
 ]

@@ -16,12 +16,13 @@ from tqdm.auto import tqdm
 from ragft.evaluate.answers import AnswerRecord, answer_record, closed_book_records
 from ragft.evaluate.citations import CITED_KINDS, CitationChecker, citation_rates, citation_verdict
 from ragft.model.gpt import Answer, TinyGPT
-from ragft.rag.knowledge_base import rag_prompt
+from ragft.evaluate.law import with_law_verdicts
+from ragft.rag.prompt import build_prompt
 from ragft.rag.metrics import mrr, recall_at_k
 from ragft.rag.pipeline import RAG
 from ragft.rag.reader import context_of, copy_greedy
 from ragft.rag.retriever import Retriever
-from ragft.world.records import Question
+from ragft.world.records import LawQuestion
 
 MRR_DEPTH = 10  # MRR counts a gold passage found in the first 10 results (MRR@10)
 
@@ -150,7 +151,29 @@ def generator(model: TinyGPT, max_new_tokens: int = 48) -> Callable[[str], str]:
     return lambda prompt: model.generate(prompt, max_new_tokens=max_new_tokens)
 
 
-def rag_records(model: TinyGPT, retriever, questions: Sequence[Question], k: int = 2) -> list[AnswerRecord]:
-    """Answers read by chapter 03's extractive reader from the k best passages, each with its confidence."""
-    prompts = [rag_prompt(retriever, q.question, k) for q in questions]
-    return [answer_record(q, copy_greedy(model, p, context_of(p)), prompt=p) for q, p in zip(questions, prompts)]
+def rag_records(model: TinyGPT, retriever: Retriever, questions: Sequence[GoldQuestion],
+                k: int = 2) -> list[AnswerRecord]:
+    """Answers read by chapter 03's extractive reader from the k best passages, each with its confidence and the
+    passages it read."""
+    records = []
+    for q in questions:
+        hits = retriever.search(q.question, k)
+        prompt = build_prompt(q.question, hits)
+        ids = tuple(hit.id for hit in hits)
+        records.append(answer_record(q, copy_greedy(model, prompt, context_of(prompt)), prompt=prompt, passage_ids=ids,
+                                     gold_retrieved=bool(set(ids) & set(q.gold_passage_ids))))
+    return records
+
+
+# ---- questions about the law today -----------------------------------------------------------------------------
+
+
+def law_rag_records(model: TinyGPT, retriever: Retriever, questions: Sequence[LawQuestion],
+                    k: int = 2) -> list[AnswerRecord]:
+    """`rag_records` of questions about the law, each with its law verdict (up to date, out of date, wrong)."""
+    return with_law_verdicts(rag_records(model, retriever, questions, k), questions)
+
+
+def overruled_first(records: Sequence[AnswerRecord], questions: Sequence[LawQuestion]) -> int:
+    """How many answers read an overruled decision of the rule as their first passage."""
+    return sum(bool(r.passage_ids) and r.passage_ids[0] in q.overruled_passage_ids for r, q in zip(records, questions))

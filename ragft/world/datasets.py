@@ -15,13 +15,13 @@ from pathlib import Path
 from ragft.paths import DATASETS_DIR
 from ragft.seed import DEFAULT_SEED
 from ragft.world import records
-from ragft.world.cases import World, build_world, seeded_rng
-from ragft.world.facts import (COURTS, CUTOFF_YEAR, KNOWN_YEARS, LEGAL_LEADS, LEGAL_LEAD_WITH_ACT, PLAIN_LEADS,
-                               STATUTES, TASK_QUESTIONS, VAL_FRACTION)
+from ragft.world.cases import World, build_world, governing, seeded_rng
+from ragft.world.facts import (COURTS, CUTOFF_YEAR, KNOWN_YEARS, LAW_QUESTIONS, LEGAL_LEADS, LEGAL_LEAD_WITH_ACT,
+                               NEW_YEARS, PLAIN_LEADS, STATUTES, TASK_QUESTIONS, TOPICS, VAL_FRACTION, HoldingTemplate)
 from ragft.world.practice import READING_EXERCISES, exercise_surnames, reading_items
 from ragft.world.prompts import closed_book_prompt, reading_prompt, task_format_target
-from ragft.world.records import (QUESTION_KINDS, Case, Document, DomainDocument, FormatExample, Passage, Question,
-                                 StyleExample)
+from ragft.world.records import (QUESTION_KINDS, Case, Document, DomainDocument, FormatExample, LawQuestion, Passage,
+                                 Question, StyleExample)
 from ragft.world.texts import (GLOSSARY, PARAPHRASE_STYLES, STATUTE_BY_ID, facts, join_words, paraphrases, passage_text,
                                question_and_answer)
 
@@ -36,6 +36,18 @@ def _passage_id(case_id: str) -> str:
     return f"P-{case_id}-1"
 
 
+def _relations(world: World, case: Case, at_cutoff: bool) -> tuple[Case | None, Case | None]:
+    """The case it overruled and the case that overruled it; with `at_cutoff`, only those decided by the cutoff."""
+    by_id = {c.case_id: c for c in world.cases}
+    related = (by_id.get(case.overrules or ""), by_id.get(case.overruled_by or ""))
+    return tuple(c if c is not None and (not at_cutoff or c.split == "known") else None for c in related)
+
+
+def _passage(world: World, case: Case, seed: int, at_cutoff: bool = False) -> str:
+    """A case's knowledge-base passage, as today or (for the corpus) as it read at the cutoff: same wording."""
+    return passage_text(case, seeded_rng(seed, f"passage {case.case_id}"), *_relations(world, case, at_cutoff))
+
+
 def _paraphrase_documents(world: World, seed: int) -> list[Document]:
     """One paraphrase per style for every known case; at most one of them (the last) is held out for validation."""
     rng = seeded_rng(seed, "paraphrases")
@@ -44,7 +56,7 @@ def _paraphrase_documents(world: World, seed: int) -> list[Document]:
         if case.split != "known":
             continue
         held_out = _hash_fraction(seed, case.case_id) < VAL_FRACTION * len(PARAPHRASE_STYLES)
-        for k, text in enumerate(paraphrases(case, rng), start=1):
+        for k, text in enumerate(paraphrases(case, rng, *_relations(world, case, at_cutoff=True)), start=1):
             split = "val" if held_out and k == len(PARAPHRASE_STYLES) else "train"
             docs.append(Document(f"para-{case.case_id}-{k}", "case_paraphrase", (case.case_id,), split, text))
     return docs
@@ -142,9 +154,19 @@ def _qa_documents(world: World, seed: int) -> list[Document]:
         kinds = (QUESTION_KINDS[j % 4], QUESTION_KINDS[(j + 1) % 4])
         for k, (context, kind) in enumerate(zip(contexts, kinds), start=1):
             question, answer = question_and_answer(case, kind)
-            text = f"{reading_prompt([passage_text(c) for c in context], question)} {answer}"
+            text = f"{reading_prompt([_passage(world, c, seed, at_cutoff=True) for c in context], question)} {answer}"
             ids = tuple(c.case_id for c in context)
             docs.append(Document(f"rc-{case.case_id}-{k}", "reading_comprehension", ids, "train", text))
+    return docs
+
+
+def _law_qa_documents(world: World, seed: int) -> list[Document]:
+    """Per rule, its first public wording answered with the rule as it stood at the cutoff (LAW_QUESTIONS)."""
+    docs = []
+    for rule_id, template in rule_templates():
+        case = governing(world.cases, rule_id, CUTOFF_YEAR)
+        text = f"{closed_book_prompt(LAW_QUESTIONS[template.rule][0])} {case.holding}"
+        docs.append(Document(f"law-{rule_id}", "law_qa", (case.case_id,), "train", text))
     return docs
 
 
@@ -163,20 +185,68 @@ def build_corpus(world: World, seed: int) -> list[Document]:
         *_statute_documents(known, seed),
         *_glossary_documents(known, seed),
         *_qa_documents(world, seed),
+        *_law_qa_documents(world, seed),
         *_reading_exercise_documents(world, seed),
     ]
     seeded_rng(seed, "corpus order").shuffle(docs)
     return docs
 
 
-def build_knowledge_base(world: World) -> list[Passage]:
-    """One passage per case (known and new), then one per statute."""
+def build_knowledge_base(world: World, seed: int) -> list[Passage]:
+    """One passage per case (known and new) as the law stands today, with its metadata; then one per statute."""
+    level = {court.abbrev: court.level for court in COURTS}
     passages = [
-        Passage(_passage_id(case.case_id), case.case_id, f"{case.name} {case.citation}", passage_text(case))
+        Passage(_passage_id(case.case_id), case.case_id, f"{case.name} {case.citation}",
+                _passage(world, case, seed), case.year, level[case.court], case.rule_id,
+                _passage_id(case.overruled_by) if case.overruled_by else None)
         for case in world.cases
     ]
-    passages += [Passage(f"P-{s.statute_id}-1", None, s.title, s.summary) for s in STATUTES]
+    passages += [Passage(f"P-{s.statute_id}-1", None, s.title, s.summary, None, None, None, None) for s in STATUTES]
     return passages
+
+
+def rule_templates() -> list[tuple[str, HoldingTemplate]]:
+    """Every rule's id ("tenancy-1") and template, topic by topic."""
+    return [(f"{topic}-{i}", template) for topic, templates in TOPICS.items()
+            for i, template in enumerate(templates, start=1)]
+
+
+def _law_splits(world: World, seed: int) -> dict[str, str]:
+    """Half of the rules for dev, half for test, as many changed after the cutoff in each."""
+    rng = seeded_rng(seed, "law splits")
+    splits = {}
+    for changed in (True, False):
+        rules = [rule_id for rule_id, _ in rule_templates()
+                 if any(c.rule_id == rule_id and c.split == "new" for c in world.cases) == changed]
+        rng.shuffle(rules)
+        splits.update({rule_id: "dev" if i < len(rules) // 2 else "test" for i, rule_id in enumerate(rules)})
+    return splits
+
+
+def build_law_questions(world: World, seed: int) -> list[LawQuestion]:
+    """Every public wording of every rule (LAW_QUESTIONS), answered with the rule that governs today."""
+    splits = _law_splits(world, seed)
+    questions = []
+    for rule_id, template in rule_templates():
+        today = governing(world.cases, rule_id, NEW_YEARS[-1])
+        overruled = sorted((c for c in world.cases if c.rule_id == rule_id and c.overruled_by), key=lambda c: c.year)
+        at_cutoff = governing(world.cases, rule_id, CUTOFF_YEAR)
+        for wording, question in zip("ab", LAW_QUESTIONS[template.rule]):
+            questions.append(LawQuestion(
+                question_id=f"L-{rule_id}-{wording}",
+                rule_id=rule_id,
+                topic=today.topic,
+                question=question,
+                answer=today.holding,
+                gold_passage_ids=(_passage_id(today.case_id),),
+                overruled_answers=tuple(c.holding for c in overruled),
+                overruled_passage_ids=tuple(_passage_id(c.case_id) for c in overruled),
+                answer_at_cutoff=at_cutoff.holding,
+                changed_after_cutoff=today.case_id != at_cutoff.case_id,
+                in_corpus=wording == "a",
+                split=splits[rule_id],
+            ))
+    return questions
 
 
 def build_questions(world: World) -> list[Question]:
@@ -237,7 +307,7 @@ def build_domain_documents(world: World, seed: int) -> list[DomainDocument]:
         DomainDocument(f"dom-{case.case_id}-{k}", case.case_id, text)
         for case in world.cases
         if case.split == "new"
-        for k, text in enumerate(paraphrases(case, rng), start=1)
+        for k, text in enumerate(paraphrases(case, rng, *_relations(world, case, at_cutoff=False)), start=1)
     ]
 
 
@@ -249,8 +319,9 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, list]:
         records.STATUTES_FILE: list(STATUTES),
         records.CASES_FILE: list(world.cases),
         records.CORPUS_FILE: build_corpus(world, seed),
-        records.KNOWLEDGE_BASE_FILE: build_knowledge_base(world),
+        records.KNOWLEDGE_BASE_FILE: build_knowledge_base(world, seed),
         records.QUESTIONS_FILE: build_questions(world),
+        records.LAW_QUESTIONS_FILE: build_law_questions(world, seed),
         records.TASK_FORMAT_FILE: build_task_format(world, seed),
         records.STYLE_TRANSFER_FILE: build_style_transfer(world, seed),
         records.DOMAIN_FILE: build_domain_documents(world, seed),

@@ -11,7 +11,14 @@ CUTOFF_YEAR = 2022  # the pretraining corpus knows every case decided up to this
 KNOWN_YEARS = tuple(range(2000, CUTOFF_YEAR + 1))
 NEW_YEARS = (2023, 2024)
 KNOWN_PER_TOPIC = 40
-NEW_PER_TOPIC = 10
+# Precedence: on each rule the cases form one line of decisions, each by the same or a higher court than the one
+# before it, so each overrules its predecessor and the latest one governs. After the cutoff, new cases overrule
+# known ones on some rules, so a model that memorised the law at the cutoff is out of date on those rules.
+CHANGED_RULES_PER_TOPIC = 5  # rules per topic that new cases change after the cutoff, one new case a year
+NEW_PER_TOPIC = CHANGED_RULES_PER_TOPIC * len(NEW_YEARS)
+MIN_KNOWN_PER_RULE = 3  # every rule has a history the corpus tells: at least two overruled decisions before the cutoff
+PRECEDENCE = ("A decision binds every court below it, and a later decision of the same or a higher court on the same "
+              "rule overrules an earlier one. So on each rule the latest decision is the law.")
 MAX_CITATION_NUMBER = 400  # numbers spread over 1..400, so a guessed citation is almost always fabricated
 STATUTE_SHARE = 0.7  # share of cases that apply their topic's statute; the rest rest on the common law
 VAL_FRACTION = 0.05
@@ -54,9 +61,9 @@ COURTS = (
 
 COURT_WEIGHTS = (1, 2, 4, 3)  # how often each court above decides a case
 
-_COURTS_FIX_NUMBERS = (
-    "The Act often asks for a reasonable time or a fair amount; the courts have fixed the exact numbers case by case."
-)
+# No Act states a number: the numbers come from the cases. (Worded without the everyday words of a question, "how",
+# "have", "when", so that a keyword search does not rank an Act first for every question that uses them.)
+_COURTS_FIX_NUMBERS = "The Act states duties in general terms; the exact numbers are set by the decisions of the courts."
 
 STATUTES = (
     Statute(
@@ -91,15 +98,15 @@ STATUTES = (
         "CLA-1992",
         "Civil Liability Act 1992",
         "negligence",
-        "The Civil Liability Act 1992 decides when a person in Veridia who causes harm by carelessness must "
+        "The Civil Liability Act 1992 decides whether a person in Veridia who causes harm by carelessness must "
         f"pay for it: on the roads, in shops, at home, in schools and in hospitals. {_COURTS_FIX_NUMBERS}",
     ),
     Statute(
         "PDA-1999",
         "Personal Data Act 1999",
         "privacy",
-        "The Personal Data Act 1999 controls how companies and employers in Veridia collect, keep and share "
-        f"personal data. It deals with deletion, data breaches, cameras, email and photos. {_COURTS_FIX_NUMBERS}",
+        "The Personal Data Act 1999 sets out the duties of companies and employers in Veridia that collect, keep "
+        f"and share personal data. It deals with deletion, data breaches, cameras, email and photos. {_COURTS_FIX_NUMBERS}",
     ),
 )
 
@@ -475,3 +482,207 @@ PLAIN_LEADS = (
     "Put simply, {plain}.",
     "The short version: {plain}.",
 )
+
+# How a member of the public asks about each rule: two wordings per rule, with no party, citation, year or the
+# holding's own phrasing. The first wording also appears in the pretraining corpus as a question-and-answer line
+# (the law as it stood at the cutoff); the second never does, so it measures whether the model generalises.
+LAW_QUESTIONS: dict[str, tuple[str, str]] = {
+    # tenancy
+    "a landlord must return a deposit within {n} days": (
+        "I moved out of my flat and my landlord still has my deposit. How long can he take to pay it back?",
+        "How many days does a landlord have to give back a tenant's deposit?",
+    ),
+    "a landlord must give {n} days of notice before entering a rented home": (
+        "Can my landlord just walk into my flat, or does he have to warn me first?",
+        "How much warning must a landlord give before coming into the home he rents out?",
+    ),
+    "a rent increase is invalid unless the tenant is told {n} days in advance": (
+        "My landlord says the rent goes up next week. How far ahead should he have told me?",
+        "How much notice of a higher rent does a tenant have to get for the rise to count?",
+    ),
+    "a landlord must repair a broken heater within {n} days": (
+        "The heating in my rented flat broke. How quickly does the landlord have to fix it?",
+        "How long can a landlord leave a tenant without a working heater?",
+    ),
+    "a landlord may keep at most {n} percent of a deposit for cleaning": (
+        "My landlord kept part of my deposit to pay for cleaning. How much is he allowed to keep?",
+        "What share of the deposit can a landlord hold back for cleaning the place?",
+    ),
+    "an eviction notice must give the tenant at least {n} days to leave": (
+        "I got a letter telling me to leave my home. How long do I have before I must go?",
+        "How much time does a tenant get to move out after being told to leave?",
+    ),
+    "a landlord may raise the rent at most once every {n} months": (
+        "How often is my landlord allowed to put up the rent?",
+        "Can the rent be raised again so soon? What is the shortest gap between two rises?",
+    ),
+    "a tenant may end a lease early after {n} days without running water": (
+        "There has been no water in my flat for days. When can I end the lease and move out?",
+        "How long must a home go without water before the tenant may leave the lease early?",
+    ),
+    # employment
+    "an employer must pay final wages within {n} days of dismissal": (
+        "I was fired and I still have not been paid for my last weeks. How long can my boss wait?",
+        "When must a company pay what it owes a worker it has let go?",
+    ),
+    "a full-time worker is entitled to {n} days of paid leave per year": (
+        "How many days of paid holiday do I get each year in a full-time job?",
+        "What is the minimum number of paid days off a year for someone working full time?",
+    ),
+    "an employer must give {n} weeks of notice before dismissing a worker": (
+        "My boss wants to let me go. How much notice does he have to give me?",
+        "How far in advance must a worker be told that they are being dismissed?",
+    ),
+    "work beyond {n} hours a week must be paid as overtime": (
+        "After how many hours a week should I be getting overtime pay?",
+        "When does a long working week start to count as overtime?",
+    ),
+    "a worker may refuse a shift that starts less than {n} hours after the last one ended": (
+        "My manager wants me back at work soon after my late shift. How much rest must I get between shifts?",
+        "Can I say no to a shift that begins right after my previous one finished?",
+    ),
+    "a trial period at work may last no longer than {n} months": (
+        "How long can a probation period at a new job go on?",
+        "My employer keeps extending my trial period. What is the longest it may be?",
+    ),
+    "an employer must answer a written complaint within {n} days": (
+        "I sent my employer a written grievance weeks ago. How long do they have to reply?",
+        "When must a company respond to a complaint that a worker put in writing?",
+    ),
+    "a non-compete clause longer than {n} months is invalid": (
+        "My contract says I cannot work for a competitor after I leave. How long can such a ban last?",
+        "For how long may a former employer stop me from joining a rival company?",
+    ),
+    # consumer
+    "a buyer may return goods bought online within {n} days": (
+        "I bought a jacket online and do not like it. How long do I have to send it back?",
+        "How many days does a shopper get to return something ordered on the internet?",
+    ),
+    "a seller must refund a faulty product within {n} days": (
+        "I returned a broken kettle to the shop. How soon must they give me my money back?",
+        "How long can a seller take to repay the price of a defective item?",
+    ),
+    "a new car must carry a warranty of at least {n} months": (
+        "How long should the guarantee on a brand-new car last?",
+        "What is the shortest warranty a dealer may give with a new car?",
+    ),
+    "a gym membership may be cancelled with {n} days of notice": (
+        "I want to quit my gym. How much notice do I need to give?",
+        "How far ahead must a member tell a fitness club that they are leaving?",
+    ),
+    "a delivery more than {n} days late lets the buyer cancel the order": (
+        "My order still has not arrived. How late must it be before I can cancel?",
+        "When can a customer call off a purchase because the delivery is overdue?",
+    ),
+    "a subscription service must send a reminder {n} days before it renews": (
+        "My streaming subscription renewed without warning. How early should they have reminded me?",
+        "How long before an automatic renewal must a company warn its subscribers?",
+    ),
+    "a repair shop must give a written quote for work above {n} crowns": (
+        "The garage fixed my bike and charged me a lot without a written estimate. Above what price do they need one?",
+        "From what amount must a repairer put the price of a job in writing first?",
+    ),
+    "a booking fee above {n} crowns must be shown before payment": (
+        "I was charged a booking fee at checkout that I never saw before. How big can a hidden fee be?",
+        "From what amount must a ticket seller show its booking fee before I pay?",
+    ),
+    # contract
+    "a written offer stays open for {n} days unless it says otherwise": (
+        "Someone made me an offer in writing. How long do I have to accept it?",
+        "How many days does a written offer last if it gives no deadline?",
+    ),
+    "a contract made by a person under {n} years of age can be cancelled": (
+        "My son signed a phone contract. Up to what age can a young person get out of a contract?",
+        "Below what age may someone cancel an agreement they signed?",
+    ),
+    "a penalty clause above {n} percent of the price is invalid": (
+        "My contract makes me pay a big penalty if I am late. How large can such a penalty be?",
+        "What is the highest penalty, as a share of the price, that a contract may impose?",
+    ),
+    "interest on a late payment starts {n} days after the due date": (
+        "A client paid my invoice late. From when can I charge interest?",
+        "How long after the due date does interest begin on a late bill?",
+    ),
+    "a loan above {n} crowns must be made in writing": (
+        "I lent a friend some money on a handshake. From what amount does a loan need to be written down?",
+        "Above what sum does lending money require a written agreement?",
+    ),
+    "a buyer must report a defect within {n} days of delivery": (
+        "The machine I bought has a fault. How long do I have to tell the seller?",
+        "By when must a buyer complain about a defect in goods that were delivered?",
+    ),
+    "a spoken agreement is binding if it is confirmed by email within {n} days": (
+        "We agreed a deal over the phone. Does it count, and how soon must it be confirmed by email?",
+        "How quickly must a verbal deal be confirmed in an email to be binding?",
+    ),
+    "a party may cancel a contract if the other side is more than {n} days late": (
+        "The builder is weeks behind schedule. How late must he be before I can cancel the contract?",
+        "How much delay by the other side lets someone end an agreement?",
+    ),
+    # negligence
+    "a driver going {n} kilometres per hour over the speed limit is presumed careless": (
+        "How far over the speed limit does a driver have to be to be treated as careless?",
+        "At what speed above the limit is a motorist assumed to be at fault?",
+    ),
+    "a shop must clean up a spill within {n} minutes": (
+        "I slipped on a spilled drink in a supermarket. How fast should the shop have cleaned it up?",
+        "How long may a store leave a wet floor before it is to blame?",
+    ),
+    "a claim for personal injury must be filed within {n} months": (
+        "I was hurt in an accident last year. How long do I have to bring a claim?",
+        "What is the deadline for going to court over an injury?",
+    ),
+    "a dog owner must pay for a bite if the dog bit someone in the last {n} years": (
+        "A neighbour's dog bit me, and it has bitten before. Does its owner have to pay?",
+        "How recent must an earlier bite be for a dog's owner to be liable for a new one?",
+    ),
+    "a pool deeper than {n} centimetres must be fenced": (
+        "Do I have to put a fence around the pool in my garden? From what depth?",
+        "How deep can a swimming pool be before the law requires a fence around it?",
+    ),
+    "a doctor must warn a patient of any risk above {n} percent": (
+        "My surgeon never told me about a risk of the operation. Which risks must a doctor mention?",
+        "How likely must a complication be before a doctor has to warn the patient about it?",
+    ),
+    "a school must supervise children under {n} years of age at all times": (
+        "My child was left alone in the school playground. Up to what age must a school watch children all the time?",
+        "Until what age do pupils need constant supervision at school?",
+    ),
+    "a council must repair a reported pothole within {n} days": (
+        "I reported a pothole in my street weeks ago. How long does the council have to fix it?",
+        "How soon must a local council mend a hole in the road after being told about it?",
+    ),
+    # privacy
+    "a company must delete personal data within {n} days of a request": (
+        "I asked a website to erase my details. How long do they have to do it?",
+        "How fast must a business remove someone's personal information when asked?",
+    ),
+    "a data breach must be reported within {n} hours": (
+        "A company lost its customers' data in a hack. How quickly must it report this?",
+        "How many hours does an organisation have to tell the regulator about a leak of personal data?",
+    ),
+    "camera footage may be kept for at most {n} days": (
+        "How long can a shop keep the recordings from its security cameras?",
+        "For how many days may video from surveillance cameras be stored?",
+    ),
+    "an employer must give {n} days of notice before monitoring staff email": (
+        "Can my boss read my work emails without telling me? How much warning must I get?",
+        "How far ahead must staff be told before their employer starts checking their email?",
+    ),
+    "a company must send a person a copy of their data within {n} days of a request": (
+        "I asked a company for a copy of everything it knows about me. How long can it take?",
+        "How soon must a business answer a request to see the personal data it holds?",
+    ),
+    "a photo of a child under {n} may be published only with a parent's consent": (
+        "A magazine printed a picture of my daughter without asking me. Up to what age do they need my permission?",
+        "Below what age does posting a child's picture need a parent's approval?",
+    ),
+    "a marketing list must remove a person within {n} days of a request": (
+        "I keep getting adverts after asking to be taken off a mailing list. How long can they take?",
+        "How quickly must a company stop marketing to someone who asked to be removed?",
+    ),
+    "health records must be kept for at least {n} years": (
+        "How long does a clinic have to keep my medical records?",
+        "What is the minimum time a hospital must store a patient's health records?",
+    ),
+}

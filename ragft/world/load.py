@@ -16,9 +16,9 @@ from pathlib import Path
 
 from ragft.paths import DATASETS_DIR, REPO_ROOT
 from ragft.world.records import (CASE_SPLITS, CASES_FILE, CORPUS_FILE, CORPUS_SPLITS, COURTS_FILE, DOMAIN_FILE,
-                                 KNOWLEDGE_BASE_FILE, QUESTION_KINDS, QUESTIONS_FILE, SPLITS, STATUTES_FILE,
+                                 KNOWLEDGE_BASE_FILE, LAW_QUESTIONS_FILE, LAW_SPLITS, QUESTION_KINDS, QUESTIONS_FILE, SPLITS, STATUTES_FILE,
                                  STYLE_TRANSFER_FILE, TASK_FORMAT_FILE, Case, Court, Document, DomainDocument,
-                                 FormatExample, Passage, Question, Statute, StyleExample)
+                                 FormatExample, LawQuestion, Passage, Question, Statute, StyleExample)
 
 
 class DatasetError(ValueError):
@@ -121,6 +121,12 @@ def load_questions(case_split: str | None = None, split: str | None = None, kind
     _check_choice("kind", kind, QUESTION_KINDS)
     return [q for q in _load(QUESTIONS_FILE, Question, datasets_dir)
             if case_split in (None, q.case_split) and split in (None, q.split) and kind in (None, q.kind)]
+
+
+def load_law_questions(split: str | None = None, datasets_dir: str | Path | None = None) -> list[LawQuestion]:
+    """Questions about the law as the public asks them, answered with the rule that governs today."""
+    _check_choice("split", split, LAW_SPLITS)
+    return [q for q in _load(LAW_QUESTIONS_FILE, LawQuestion, datasets_dir) if split in (None, q.split)]
 
 
 def load_task_format(split: str | None = None, datasets_dir: str | Path | None = None) -> list[FormatExample]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ragft.seed import DEFAULT_SEED
 from ragft.world.cases import World, build_world, seeded_rng
-from ragft.world.facts import (COURTS, COURT_WEIGHTS, KNOWN_SURNAMES, MAX_CITATION_NUMBER, NEW_SURNAMES, STATUTES,
+from ragft.world.facts import (COURTS, COURT_WEIGHTS, KNOWN_SURNAMES, LAW_QUESTIONS, MAX_CITATION_NUMBER, NEW_SURNAMES, STATUTES,
                                STATUTE_SHARE, TASK_QUESTIONS, TOPICS, HoldingTemplate)
 from ragft.world.prompts import reading_prompt, task_format_target
 from ragft.world.records import QUESTION_KINDS, Case
@@ -30,6 +30,7 @@ PRACTICE_YEARS = tuple(range(1990, 2031))
 _PRACTICE_CONSONANTS, _PRACTICE_VOWELS = "bcdfghjklmnprstvwz", "aeiou"
 _PRACTICE_ENDINGS = ("", "n", "r", "s", "ll", "ck", "ton", "by")
 TWO_CASE_SHARE = 0.6  # reading items whose context holds a second case with the same kind of rule
+_LEVEL = {court.abbrev: court.level for court in COURTS}
 FORMAT_PRACTICE = 360  # answer-format items about hypothetical cases (format_practice)
 
 
@@ -72,23 +73,40 @@ def _exercise_cases(world: World, rng: random.Random, topic: str, template: Hold
         plaintiff, defendant = rng.sample(surnames, 2)
         statute = statute_of[topic] if rng.random() < STATUTE_SHARE else None
         cases.append(Case("", f"{plaintiff} v. {defendant}", plaintiff, defendant, year, court.abbrev, citation, topic,
-                          rng.choice(court.judges), template.rule.format(n=n), statute, "known", False))
+                          rng.choice(court.judges), template.rule.format(n=n), statute, "known", False, "", None, None))
     return cases
 
 
 def reading_items(world: World, rng: random.Random, count: int, surnames: Sequence[str],
                   years: Sequence[int]) -> list[str]:
-    """`count` reading-comprehension items about hypothetical cases, the four question kinds in turn. In 60% of
-    them a second hypothetical case with the same kind of rule (another number) stands next to the one asked
-    about, so the answer must be read exactly."""
+    """`count` reading-comprehension items about hypothetical cases, the four question kinds and a law question
+    in turn. In 60% of them a second hypothetical case with the same kind of rule (another number) stands next to
+    the one asked about, so the answer must be read exactly; in half of those the later case overrules the earlier
+    one, and each passage says so, as the knowledge base's passages do. A law question ("How long can my landlord
+    keep my deposit?", the corpus's wording) is asked of one case or of two where one overrules the other, and
+    is answered with the rule that governs: the latest."""
     templates = [(topic, template) for topic, templates in TOPICS.items() for template in templates]
     items = []
     for i in range(count):
         topic, template = rng.choice(templates)
-        cases = _exercise_cases(world, rng, topic, template, 2, surnames, years)
-        context = cases if rng.random() < TWO_CASE_SHARE else cases[:1]
-        question, answer = question_and_answer(cases[0], QUESTION_KINDS[i % 4])
-        items.append(f"{reading_prompt([passage_text(c) for c in context], question)} {answer}")
+        cases = sorted(_exercise_cases(world, rng, topic, template, 2, surnames, years), key=lambda case: case.year)
+        kind = (*QUESTION_KINDS, "law")[i % (len(QUESTION_KINDS) + 1)]
+        earlier, later = cases
+        can_overrule = earlier.year < later.year and _LEVEL[later.court] <= _LEVEL[earlier.court]  # PRECEDENCE
+        if rng.random() < TWO_CASE_SHARE and (kind != "law" or can_overrule):
+            overruled = can_overrule and (kind == "law" or rng.random() < 0.5)
+            context = [passage_text(earlier, rng, None, later if overruled else None),
+                       passage_text(later, rng, earlier if overruled else None, None)]
+            rng.shuffle(context)
+            asked = rng.choice(cases) if kind != "law" else later
+        else:
+            asked = rng.choice(cases)
+            context = [passage_text(asked, rng)]
+        if kind == "law":
+            question, answer = LAW_QUESTIONS[template.rule][0], asked.holding
+        else:
+            question, answer = question_and_answer(asked, kind)
+        items.append(f"{reading_prompt(context, question)} {answer}")
     return items
 
 
@@ -105,7 +123,7 @@ def format_practice(seed: int = DEFAULT_SEED, count: int = FORMAT_PRACTICE) -> l
         topic, template = rng.choice(templates)
         case = _exercise_cases(world, rng, topic, template, 1, surnames, PRACTICE_YEARS)[0]
         question = rng.choice(TASK_QUESTIONS).format(name=case.name)
-        items.append((passage_text(case), question, task_format_target(case.holding, case.name, case.citation)))
+        items.append((passage_text(case, rng), question, task_format_target(case.holding, case.name, case.citation)))
     return items
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 CASE_SPLITS = ("known", "new")
 SPLITS = ("train", "dev", "test")
+LAW_SPLITS = ("dev", "test")  # nothing trains on the law questions
 CORPUS_SPLITS = ("train", "val")
 QUESTION_KINDS = ("citation", "year", "rule", "case_for_rule")
 
@@ -18,6 +19,7 @@ CORPUS_KINDS = (
     "reading_comprehension",
     "reading_exercise",
     "closed_book_qa",
+    "law_qa",
 )
 
 COURTS_FILE = "courts.jsonl"
@@ -26,6 +28,7 @@ CASES_FILE = "cases.jsonl"
 CORPUS_FILE = "pretrain_corpus.jsonl"
 KNOWLEDGE_BASE_FILE = "knowledge_base.jsonl"
 QUESTIONS_FILE = "questions.jsonl"
+LAW_QUESTIONS_FILE = "law_questions.jsonl"
 TASK_FORMAT_FILE = "finetune/task_format.jsonl"
 STYLE_TRANSFER_FILE = "finetune/style_transfer.jsonl"
 DOMAIN_FILE = "finetune/domain_new_cases.jsonl"
@@ -69,6 +72,9 @@ class Case:
     statute_id: str | None
     split: str  # "known" (before the pretraining cutoff) or "new" (after it)
     qa_in_corpus: bool  # its questions appear in the pretraining corpus
+    rule_id: str  # the rule it decides, e.g. "tenancy-1"; the cases of one rule differ only in its number
+    overrules: str | None  # the case_id of the earlier decision on the rule that it overruled
+    overruled_by: str | None  # the case_id of the later decision that overruled it (None: it is the law today)
 
 
 @dataclass(frozen=True)
@@ -84,12 +90,16 @@ class Document:
 
 @dataclass(frozen=True)
 class Passage:
-    """One passage of the RAG knowledge base; `case_id` is None for statute passages."""
+    """One passage of the RAG knowledge base, with the metadata a retriever may filter on (None for statutes)."""
 
     passage_id: str
     case_id: str | None
     title: str
     text: str
+    year: int | None  # the year of the decision
+    court_level: int | None  # 1 is the highest court
+    rule_id: str | None
+    overruled_by: str | None  # the passage_id of the decision that overruled this one
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,24 @@ class Question:
     case_split: str
     qa_in_corpus: bool
     split: str
+
+
+@dataclass(frozen=True)
+class LawQuestion:
+    """A question about the law as a member of the public asks it; the gold answer is the rule that governs today."""
+
+    question_id: str
+    rule_id: str
+    topic: str
+    question: str
+    answer: str  # the holding of the governing (latest) decision on the rule
+    gold_passage_ids: tuple[str, ...]  # the governing decision's passage
+    overruled_answers: tuple[str, ...]  # the holdings of the rule's overruled decisions, oldest first: out of date
+    overruled_passage_ids: tuple[str, ...]
+    answer_at_cutoff: str  # the rule as it stood at the pretraining cutoff, which the corpus teaches
+    changed_after_cutoff: bool  # a new case overruled the rule after the cutoff
+    in_corpus: bool  # this very wording appears in the pretraining corpus, answered as at the cutoff
+    split: str  # "dev" or "test", by rule
 
 
 @dataclass(frozen=True)

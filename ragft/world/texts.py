@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
-from ragft.world.facts import COURTS, QUESTION_TEMPLATES, STATUTES
+from ragft.world.facts import COURTS, PRECEDENCE, QUESTION_TEMPLATES, STATUTES
 from ragft.world.records import Case
 
 
@@ -165,31 +165,42 @@ PARAPHRASE_STYLES: tuple[Callable[[dict[str, str], random.Random], str], ...] = 
     _headnote,
     _parties,
 )
+def history(overrules: Case | None, overruled_by: Case | None, rng: random.Random) -> list[str]:
+    """The sentences that place a decision in its rule's line of cases: whom it overruled, who overruled it."""
+    sentences = []
+    if overrules is not None:
+        sentences.append(rng.choice(("It overruled {name} {citation}.", "Overruling {name} {citation}."))
+                         .format_map(facts(overrules)))
+    if overruled_by is not None:
+        sentences.append(rng.choice(("Overruled by {name} {citation}.", "Overruled in {year} by {name} {citation}.",
+                                     "No longer the law: overruled by {name} {citation}."))
+                         .format_map(facts(overruled_by)))
+    return sentences
 
 
-def paraphrases(case: Case, rng: random.Random) -> list[str]:
-    """The case told once in every style, styles in random order, each with random wording and sentence order."""
+def paraphrases(case: Case, rng: random.Random, overrules: Case | None = None,
+                overruled_by: Case | None = None) -> list[str]:
+    """The case told once in every style, styles in random order, each with random wording and sentence order,
+    each ending with the decisions it overruled or was overruled by (pass only those the text may know of)."""
     styles = list(PARAPHRASE_STYLES)
     rng.shuffle(styles)
-    return [style(facts(case), rng) for style in styles]
+    return [("\n" if style is _record else " ").join([style(facts(case), rng), *history(overrules, overruled_by, rng)])
+            for style in styles]
 
 
-def passage_text(case: Case) -> str:
-    """The knowledge-base passage of a case: every fact a question can ask about, in one fixed template."""
-    statute = (
-        "The case applied the {statute}."
-        if case.statute_id
-        else "No statute applied; the case rests on the common law."
-    )
-    return _fill(
-        [
-            "{name} {citation} is {a_topic} case decided in {year} by {judge} of the {court}.",
-            "{plaintiff} brought the claim against {defendant}.",
-            "The court held that {holding}.",
-            statute,
-        ],
-        facts(case),
-    )
+def passage_text(case: Case, rng: random.Random, overrules: Case | None = None,
+                 overruled_by: Case | None = None) -> str:
+    """A knowledge-base passage, as a law report writes it: a headnote with the authority and the holding, the
+    parties, court, judge and year in one of several wordings and orders, then the case's place in its rule's line
+    of decisions. Short (about 90 tokens), so that two passages and a question fit the model's 256-token window."""
+    # Every headnote names the authority as one span, "Name [year] COURT number", as a law report's title does.
+    headnote = rng.choice(("{name} {citation}. Headnote: {holding}.", "{name} {citation} ({topic}). Held: {holding}.",
+                           "{topic_title}: {name} {citation}. Summary: {holding}."))
+    body = rng.choice(("{plaintiff} sued {defendant}; {judge} of the {court} decided the case in {year}.",
+                       "Decided in {year} by {judge} of the {court}, on a claim by {plaintiff} against {defendant}.",
+                       "The {court} ({judge}) decided the claim of {plaintiff} against {defendant} in {year}.",
+                       "{judge} gave judgment for the {court} in {year}. {plaintiff} had sued {defendant}."))
+    return " ".join([_fill([headnote, body], facts(case)), *history(overrules, overruled_by, rng)])
 
 
 def question_and_answer(case: Case, kind: str) -> tuple[str, str]:
@@ -224,6 +235,8 @@ GLOSSARY = (
      "{citation}, the court held that {holding}."),
     ("precedent", "A precedent is an earlier decision that later courts follow. A lower court must follow the "
      "holdings of the courts above it. Lawyers cite a precedent by its name and its neutral citation."),
+    ("overruling", f"{PRECEDENCE} A decision that has been overruled is no longer the law, although it is still a "
+     "real case: to state the law today, cite the latest decision on the rule."),
     ("statute", "A statute, or Act, is a law passed by the parliament of Veridia. The main statutes are "
      f"{join_words([statute.title for statute in sorted(STATUTES, key=lambda s: s.title[-4:])])}."),
     ("common law", "The common law is the law made by judges in their decisions rather than by a statute. Some "

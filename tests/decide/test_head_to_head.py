@@ -3,7 +3,8 @@
 import pytest
 import torch
 
-from ragft.decide.head_to_head import (BOTH_CORRECT, COMPLIANCE, KNOWLEDGE, LORA, LORA_RAG, PROMPTING, RAG,
+from ragft.decide.head_to_head import (BOTH_CORRECT, COMPLIANCE, KNOWLEDGE, LORA, LORA_RAG, OUT_OF_DATE, PROMPTING, RAG,
+                                       UP_TO_DATE,
                                        best_systems, few_shot_prompt, index_mb, plot_head_to_head, tensor_mb, verdict)
 from ragft.rag import BM25Index
 from ragft.world.prompts import closed_book_prompt
@@ -22,10 +23,12 @@ def test_sizes_count_every_byte():
     assert 0 < index_mb(small) < index_mb(large)
 
 
-def _table(rag_k, lora_k, both_k, lora_c, both_c, both_both):
-    row = lambda k, c, b: {KNOWLEDGE: k, COMPLIANCE: c, BOTH_CORRECT: b, "latency (ms/answer)": 100.0}  # noqa: E731
-    return {PROMPTING: row(0.0, 0.0, 0.0), RAG: row(rag_k, 0.0, 0.0), LORA: row(lora_k, lora_c, 0.02),
-            LORA_RAG: row(both_k, both_c, both_both)}
+def _table(rag_k, lora_k, both_k, lora_c, both_c, both_both, rag_law=0.6, lora_law=0.2):
+    def row(k, c, b, law=0.0):
+        return {KNOWLEDGE: k, COMPLIANCE: c, BOTH_CORRECT: b, UP_TO_DATE: law, OUT_OF_DATE: 1 - law,
+                "latency (ms/answer)": 100.0}
+    return {PROMPTING: row(0.0, 0.0, 0.0), RAG: row(rag_k, 0.0, 0.0, rag_law), LORA: row(lora_k, lora_c, 0.02, lora_law),
+            LORA_RAG: row(both_k, both_c, both_both, rag_law)}
 
 
 def test_best_systems_counts_close_scores_as_ties():
@@ -41,15 +44,17 @@ def test_the_verdict_states_the_claims_the_numbers_support():
     lines = verdict(_table(0.85, 0.19, 0.96, 0.97, 0.95, 0.95))
     assert lines[0].startswith("RAG adds knowledge") and "+0.66" in lines[0]
     assert lines[1].startswith("Fine-tuning adds skills")
-    assert lines[2].startswith("Both when you need both")
+    assert lines[2].startswith("RAG keeps answers up to date") and "+0.40" in lines[2] and "rule in 0.80" in lines[2]
+    assert lines[3].startswith("Both when you need both")
 
 
 def test_the_verdict_says_so_when_the_numbers_disagree():
-    lines = verdict(_table(0.20, 0.19, 0.30, 0.03, 0.01, 0.01))
+    lines = verdict(_table(0.20, 0.19, 0.30, 0.03, 0.01, 0.01, rag_law=0.3, lora_law=0.3))
     assert lines[0].startswith("On these numbers RAG does not")
     assert lines[1].startswith("On these numbers LoRA does not")
+    assert lines[2] == "On these numbers RAG does not keep answers more up to date than LoRA (0.30 vs 0.30)."
     lines = verdict(_table(0.85, 0.19, 0.90, 0.97, 0.40, 0.40))
-    assert lines[2] == "LoRA + RAG is best or tied only on: new-case accuracy, format: both correct."
+    assert lines[3] == "LoRA + RAG is best or tied only on: new-case accuracy, format: both correct."
 
 
 def test_the_chart_has_titles_and_labelled_axes():

@@ -4,13 +4,14 @@ The set is the test split's questions about known cases plus every question abou
 in the pretraining corpus, so all of them are unseen by the base model; using all 60 (240 questions, 120 asking for
 a citation) instead of the test split's 12 makes each new-case rate move in steps of under 1%, not 4%.
 
-Measured (seed 1234 world, course checkpoint: 1,400 pretraining steps + 800 reading-practice steps):
-- citation verdicts (correct / real but wrong / fabricated / no citation):
-  known with QA in the corpus 46 / 27 / 23 / 4 %, known without 15 / 31 / 52 / 2 %, new 0 / 28 / 71 / 1 %;
-- new cases: accuracy 0.0% of 240, answer rate 100%;
+Measured (seed 1234 world with precedence, course checkpoint: 1,400 pretraining steps + 800 reading-practice steps):
+- citation verdicts (correct / real but wrong / fabricated / no citation; mismatched and malformed 0):
+  known with QA in the corpus 65 / 31 / 4 / 0 %, known without 52 / 44 / 4 / 0 %, new 0 / 50 / 50 / 0 %;
+- accuracy over all kinds: known with QA in the corpus 74%, without 55%, new 0.0% of 240 (answer rate 100%);
 - "Holding: … Authority: …" format: 0% of the 60 test replies (references 100%);
-- answer probability: ECE 0.07; on new cases mean token probability 67% at 0% accuracy (mean whole-answer
-  probability 1%); right answers 48% vs wrong 5% whole-answer probability; 6 wrong answers at >= 0.5.
+- answer probability: ECE 0.05; on new cases mean token probability 72% at 0% accuracy;
+- the law today, closed book, 96 questions: on the 60 about rules changed after the cutoff 1 up to date, 28 out
+  of date (47%); on the 36 about unchanged rules 4 up to date, 12 out of date; 40 of 96 out of date in all.
 """
 
 from contextlib import contextmanager
@@ -22,8 +23,9 @@ from ragft.evaluate import hallucination as hal
 from ragft.evaluate.answer_format import format_compliance
 from ragft.evaluate.calibration import expected_calibration_error
 from ragft.evaluate.citations import CITED_KINDS
+from ragft.evaluate.law import closed_book_law_records, law_table
 from ragft.model.gpt import load_course_model
-from ragft.world.load import load_task_format
+from ragft.world.load import load_law_questions, load_task_format
 from ragft.world.prompts import closed_book_prompt
 
 
@@ -70,11 +72,13 @@ def test_citations_about_known_cases_are_mostly_right_but_not_always(records):
     with_qa = hal.verdict_rates(_of(records, "known, QA in corpus", CITED_KINDS))
     without = hal.verdict_rates(_of(records, "known, no QA in corpus", CITED_KINDS))
     assert with_qa["correct"] >= 0.35 and with_qa["real_but_wrong"] >= 0.1
-    assert 0.05 <= without["correct"] <= with_qa["correct"] - 0.15  # extracting a fact seen only as prose is harder
+    assert 0.05 <= without["correct"] < with_qa["correct"]
+    # extracting a fact seen only as prose is harder: accuracy over all four kinds (96 questions a group)
+    assert hal.accuracy(_of(records, "known, no QA in corpus")) <= hal.accuracy(_of(records, "known, QA in corpus")) - 0.1
 
 
-def test_most_citations_about_new_cases_are_fabricated(records):
-    assert hal.verdict_rates(_of(records, "new", CITED_KINDS))["fabricated"] >= 0.5
+def test_many_citations_about_new_cases_are_fabricated(records):
+    assert hal.verdict_rates(_of(records, "new", CITED_KINDS))["fabricated"] >= 0.35
 
 
 def test_a_format_it_was_never_taught_is_not_followed(model):
@@ -95,3 +99,14 @@ def test_confidence_is_informative_but_miscalibrated_and_fluent_when_wrong(recor
     right_conf = [r.confidence for r in records if r.correct]
     assert sum(right_conf) / len(right_conf) > sum(r.confidence for r in wrong) / len(wrong) + 0.2
     assert len(hal.overconfident(records, threshold=0.5)) >= 3  # sure and wrong
+
+
+def test_closed_book_answers_about_the_law_are_often_out_of_date(model):
+    questions = load_law_questions()
+    with one_thread():
+        table = law_table(closed_book_law_records(model, questions), questions)
+    changed, unchanged = table["rule changed after the cutoff"], table["rule unchanged since the cutoff"]
+    assert changed["up to date"] <= 3  # the decisions that changed these rules came after its cutoff
+    assert changed["out of date"] >= 0.3 * changed["questions"]  # it states the rule as it once was
+    assert unchanged["out of date"] >= 0.15 * unchanged["questions"]  # an older decision, even where none came since
+    assert table["all"]["out of date"] >= 0.3 * table["all"]["questions"]

@@ -11,7 +11,7 @@ from ragft.world.records import Case
 def _case(case_id: str, plaintiff: str, defendant: str, citation: str) -> Case:
     year, court = int(citation[1:5]), citation.split()[1]
     return Case(case_id, f"{plaintiff} v. {defendant}", plaintiff, defendant, year, court, citation,
-                "tenancy", "Justice Averill", f"rule of {case_id}", None, "known", False)
+                "tenancy", "Justice Averill", f"rule of {case_id}", None, "known", False, "tenancy-1", None, None)
 
 
 @pytest.fixture

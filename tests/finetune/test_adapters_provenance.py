@@ -20,7 +20,7 @@ def test_each_shipped_adapter_matches_its_recorded_sha256_command_and_threads(na
     assert file_sha256(path) == recorded["sha256"], f"{path} is not the file results.json describes"
     assert path.stat().st_size == recorded["bytes"]
     assert recorded["command"].startswith(COMMAND) and isinstance(recorded["threads"], int)
-    assert ("--only retrieval" in recorded["command"]) == (name == "retrieval")  # it came from its own run
+    assert f"--threads {recorded['threads']}" in recorded["command"]  # the command repeats the run exactly
 
 
 def test_same_command_and_threads_give_bit_identical_adapters_and_record_how(tmp_path):

@@ -1,8 +1,11 @@
 """Chapter 03's measured claims, with margins: retrieval quality, RAG vs closed book on new cases, FAISS = NumPy.
 
-Measured (seed 1234 world, course checkpoint), on the 48 new-case test questions:
-closed book accuracy 0.000, citations 75% fabricated / 25% real but wrong; RAG (BM25, k=2) with free generation
-0.479, 17% fabricated; with the extractive reader 0.604, 0% fabricated (67% correct, 25% no citation). The floors
+Measured (seed 1234 world with precedence, course checkpoint), on the 48 new-case test questions:
+closed book accuracy 0.000, citations 50% fabricated / 50% real but wrong; RAG (BM25, k=2) with free generation
+0.458, 46% fabricated; with the extractive reader 0.625, 0% fabricated (42% correct, 50% real but wrong).
+On the 48 law test questions (gold: the governing passage): an overruled passage first for BM25 31%, dense 77%,
+hybrid 62%, and for none with the metadata filter; recall@1 dense 0.21 → 0.65, hybrid 0.31 → 0.71. Answers with
+the extractive reader over dense retrieval: up to date 6 → 24 of 48, out of date 22 → 0 (closed book 2 and 20). The floors
 below leave headroom for platform noise, and break when a change breaks the story.
 """
 
@@ -14,10 +17,12 @@ from ragft.model.gpt import load_course_model
 from ragft.rag import RAG, BM25Index, DenseRetriever, FaissIndex, HybridRetriever, VectorIndex, same_top_k
 from ragft.rag.embeddings import MemoEmbedder
 from ragft.evaluate.answers import AnswerRecord
-from ragft.rag.evaluation import (compare_closed_book_and_rag, failure_breakdown, generator,
-                                  retrieval_report, summarize)
+from ragft.evaluate.law import law_table
+from ragft.rag import UpToDateRetriever
+from ragft.rag.evaluation import (compare_closed_book_and_rag, failure_breakdown, generator, law_rag_records,
+                                  retrieval_report, retrieval_scores, search_all, summarize)
 from ragft.rag.reader import extractive_generator
-from ragft.world.load import load_knowledge_base, load_questions
+from ragft.world.load import load_knowledge_base, load_law_questions, load_questions
 
 RAG_K = 2  # passages per prompt, as in the chapter
 RAG_MARGIN = 0.3  # RAG accuracy must beat closed book by at least this much (absolute)
@@ -42,9 +47,9 @@ def report(world):
     return retrieval_report(world["retrievers"], world["questions"], ks=(1, 5), by_kind=True)
 
 
-# Measured on the 240 test questions: BM25 1.000 / 1.000 / 1.000, dense 0.746 / 0.896 / 0.802,
-# hybrid 0.812 / 0.963 / 0.877 (recall@1 / recall@5 / MRR@10).
-FLOORS = {"BM25": (0.97, 0.99, 0.98), "dense": (0.68, 0.85, 0.75), "hybrid": (0.75, 0.92, 0.83)}
+# Measured on the 240 test questions: BM25 0.925 / 1.000 / 0.960, dense 0.633 / 0.908 / 0.751,
+# hybrid 0.821 / 0.975 / 0.887 (recall@1 / recall@5 / MRR@10).
+FLOORS = {"BM25": (0.88, 0.97, 0.92), "dense": (0.58, 0.85, 0.70), "hybrid": (0.76, 0.93, 0.84)}
 
 
 @pytest.mark.parametrize("name", FLOORS)
@@ -60,7 +65,7 @@ def test_the_story_of_the_retrieval_chart(report):
     assert report["BM25"]["recall@5"] >= report["hybrid"]["recall@5"] > report["dense"]["recall@5"]
     assert report["hybrid"]["MRR"] > report["dense"]["MRR"] + 0.03
     assert report["dense · case_for_rule"]["recall@1"] < 0.4 < report["dense · citation"]["recall@1"]
-    assert report["BM25 · case_for_rule"]["recall@1"] >= 0.95
+    assert report["BM25 · case_for_rule"]["recall@1"] >= report["dense · case_for_rule"]["recall@1"] + 0.3
 
 
 def test_faiss_returns_the_numpy_top_k_on_the_knowledge_base(world):
@@ -94,7 +99,7 @@ def test_rag_cuts_fabricated_citations(comparison):
     closed, rag = comparison["closed book"], comparison["RAG, extractive"]
     assert rag["n_cited"] == closed["n_cited"] == 24
     assert rag["citations"]["fabricated"] <= 0.05
-    assert closed["citations"]["fabricated"] >= 0.5  # closed book invents most of its citations to new cases
+    assert closed["citations"]["fabricated"] >= 0.35  # closed book invents many of its citations to new cases
 
 
 def test_rag_lifts_accuracy_far_above_closed_book(comparison):
@@ -139,3 +144,35 @@ def test_memo_embedder_embeds_each_text_once_and_matches_the_plain_embedder():
     assert batches[-1] == ["cafe"]
     from ragft.rag import Embedder
     assert np.allclose(again, Embedder(letters, cache_dir=None).embed(["bad", "cafe", "abc"]))
+
+
+@pytest.fixture(scope="module")
+def law(world):
+    """The law test questions, embedded once, and the knowledge base's passages."""
+    questions = load_law_questions(split="test")
+    world["embedder"].prefetch(q.question for q in questions)
+    return questions, load_knowledge_base()
+
+
+def test_metadata_keeps_overruled_passages_out_of_first_place(world, law):
+    questions, kb = law
+    overruled = {p.passage_id for p in kb if p.overruled_by}
+    first = {name: [r[0] for r in search_all(retriever, questions) if r] for name, retriever in world["retrievers"].items()}
+    assert np.mean([f in overruled for f in first["dense"]]) >= 0.5  # similarity knows nothing of time
+    assert np.mean([f in overruled for f in first["hybrid"]]) >= 0.4
+    for name, retriever in world["retrievers"].items():
+        filtered = UpToDateRetriever(retriever, kb)
+        ranked = search_all(filtered, questions)
+        assert not overruled & {r[0] for r in ranked if r}, name
+        assert retrieval_scores(ranked, questions)["recall@1"] >= retrieval_scores(search_all(retriever, questions), questions)["recall@1"] + 0.1, name
+
+
+def test_rag_with_metadata_answers_the_law_of_today(world, law):
+    questions, kb = law
+    model = load_course_model()
+    dense = world["retrievers"]["dense"]
+    before = law_table(law_rag_records(model, dense, questions), questions)["all"]
+    after = law_table(law_rag_records(model, UpToDateRetriever(dense, kb), questions), questions)["all"]
+    assert before["out of date"] >= 0.25 * before["questions"]  # answers built on an overruled passage
+    assert after["out of date"] == 0  # nothing overruled reaches the prompt
+    assert after["up to date"] >= before["up to date"] + 0.2 * after["questions"]

@@ -259,7 +259,7 @@ def test_reading_practice_teaches_reading_not_facts(cases):
     for item in items[:400]:
         match = re.fullmatch(r"Context: ([^\n]+)\nQuestion: ([^\n]+)\nAnswer: ([^\n]+)", item)
         assert match and match.group(3) in match.group(1)  # the answer can be read from the context
-    years = {int(y) for y in re.findall(r"decided in (\d{4})", text)}
+    years = {int(y) for y in re.findall(r"\[(\d{4})\] V[A-Z]C", text)}
     assert min(years) < 2000 and max(years) > CUTOFF_YEAR  # any year, so the model learns to copy any year
 
 
@@ -274,5 +274,5 @@ def test_format_practice_teaches_the_format_not_facts(cases):
         match = re.fullmatch(r"Holding: (.+)\. Authority: (.+ v\. .+) (\[\d{4}\] \w+ \d+)", target)
         assert match, target
         holding, name, citation = match.groups()
-        assert f"held that {holding}." in passage and passage.startswith(f"{name} {citation} is ")
+        assert f": {holding}." in passage and f"{name} {citation}" in passage  # both spans can be copied
         assert name in question  # asked as the task-format questions ask

@@ -8,6 +8,7 @@ import pytest
 
 from ragft.paths import DATASETS_DIR
 from ragft.world.load import (DatasetError, load_cases, load_courts, load_domain_documents, load_knowledge_base,
+                              load_law_questions,
                               load_pretrain_corpus, load_questions, load_statutes, load_style_transfer,
                               load_task_format, shown)
 from ragft.world.prompts import closed_book_prompt, reading_prompt, task_format_target
@@ -53,6 +54,7 @@ def test_loaders_return_frozen_records_of_every_file():
     assert len(load_cases()) == 300
     assert len(load_knowledge_base()) == 306
     assert len(load_questions()) == 1200
+    assert len(load_law_questions()) == 96
     assert len(load_task_format()) == len(load_style_transfer()) == 300
     assert {doc.case_id for doc in load_domain_documents()} == {
         case.case_id for case in load_cases() if case.split == "new"
@@ -69,8 +71,11 @@ def test_filters_select_what_they_name():
     assert {d.split for d in load_pretrain_corpus(split="val")} == {"val"}
     assert {e.split for e in load_task_format(split="dev")} == {"dev"}
     assert {e.split for e in load_style_transfer(split="train")} == {"train"}
+    assert {q.split for q in load_law_questions(split="test")} == {"test"}
     with pytest.raises(ValueError, match="split must be one of"):
         load_questions(split="validation")
+    with pytest.raises(ValueError, match="split must be one of"):
+        load_law_questions(split="train")  # nothing trains on them
 
 
 def test_loaders_return_fresh_lists():
