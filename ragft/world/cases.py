@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,11 @@ class World:
     cases: tuple[Case, ...]
     forms: dict[str, tuple[HoldingTemplate, int]]
     case_splits: dict[str, str]  # case_id -> "train" | "dev" | "test", shared by every question and example
+
+    @functools.cached_property
+    def case_by_id(self) -> dict[str, Case]:
+        """Every case by its id."""
+        return {case.case_id: case for case in self.cases}
 
 
 def seeded_rng(seed: int, purpose: str) -> random.Random:

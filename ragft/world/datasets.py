@@ -38,8 +38,7 @@ def _passage_id(case_id: str) -> str:
 
 def _relations(world: World, case: Case, at_cutoff: bool) -> tuple[Case | None, Case | None]:
     """The case it overruled and the case that overruled it; with `at_cutoff`, only those decided by the cutoff."""
-    by_id = {c.case_id: c for c in world.cases}
-    related = (by_id.get(case.overrules or ""), by_id.get(case.overruled_by or ""))
+    related = (world.case_by_id.get(case.overrules or ""), world.case_by_id.get(case.overruled_by or ""))
     return tuple(c if c is not None and (not at_cutoff or c.split == "known") else None for c in related)
 
 
