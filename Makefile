@@ -20,10 +20,11 @@ PLAYWRIGHT := 1.65.2
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml jupyter/overrides.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install $(FROM_WHEELHOUSE) -r requirements.txt
 	$(BIN)/python -m pip install $(FROM_WHEELHOUSE) --no-deps -e .
+	$(BIN)/python -m ragft.course.jupyter_settings  # closing a notebook's tab shuts its kernel down (see jupyter/)
 	touch $(STAMP)
 
 lab: install  ## install, then open the course in JupyterLab

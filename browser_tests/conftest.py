@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -33,11 +34,9 @@ VIEWPORT = {"width": 1400, "height": 2000}  # tall, so the whole widget (control
 SERVER_START_TIMEOUT_S = 60
 SERVER_STOP_TIMEOUT_S = 30
 
-# JupyterLab's defaults, except what would write the notebook to disk or reach the network.
-USER_SETTINGS = {
-    "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
-    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
-}
+# The course's settings (jupyter/overrides.json, installed into the environment by `make install`), except autosave,
+# which would write the notebook to disk.
+USER_SETTINGS = {"@jupyterlab/docmanager-extension/plugin": {"autosave": False}}
 
 
 def notebook_under_test() -> tuple[Path, Path]:
@@ -110,9 +109,35 @@ def stop(server: subprocess.Popen) -> None:
         server.wait(timeout=SERVER_STOP_TIMEOUT_S)
 
 
+@dataclass(frozen=True)
+class Server:
+    """The JupyterLab under test: its address, its token and the served notebook's path."""
+
+    base: str
+    token: str
+    notebook: Path
+
+    @property
+    def notebook_url(self) -> str:
+        return f"{self.base}/lab/tree/{self.notebook.as_posix()}?token={self.token}"
+
+    def running_kernels(self) -> list[dict]:
+        """The kernels the server runs now (its REST API, /api/kernels)."""
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        request = urllib.request.Request(f"{self.base}/api/kernels", headers={"Authorization": f"token {self.token}"})
+        with opener.open(request, timeout=10) as response:
+            return json.load(response)
+
+
 @pytest.fixture(scope="session")
-def notebook_url(tmp_path_factory, artifacts) -> Iterator[str]:
-    """The notebook's URL in a JupyterLab on 127.0.0.1 that serves a copy of it, so nothing writes the original."""
+def notebook_url(server: Server) -> str:
+    """The notebook's URL, token included."""
+    return server.notebook_url
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, artifacts) -> Iterator[Server]:
+    """A JupyterLab on 127.0.0.1 that serves a copy of the notebook, so nothing writes the original."""
     source, relative = notebook_under_test()
     if not shutil.which(JUPYTER):
         pytest.fail(f"jupyter not found at {JUPYTER} (choose another with RAGFT_BROWSER_JUPYTER=path)")
@@ -132,7 +157,7 @@ def notebook_url(tmp_path_factory, artifacts) -> Iterator[str]:
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_answering(f"{base}/api/status", token, server, log)
-        yield f"{base}/lab/tree/{relative.as_posix()}?token={token}"
+        yield Server(base, token, relative)
     finally:
         stop(server)
 

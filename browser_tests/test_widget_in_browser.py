@@ -156,3 +156,23 @@ def test_decision_matrix_widget_renders_and_follows_its_slider(page: Page, noteb
     assert verdict(after) != verdict(before), f"{moving}, the recommendation should change; it is {verdict(after)!r}"
     assert after["image"], f"{moving}, the widget's output shows no figure; its text: {after['report']!r}"
     assert after["image"] != before["image"], f"{moving}, the matrix figure should change; it is the same PNG"
+
+
+def close_current_tab(page: Page) -> None:
+    """Close the notebook's tab as a learner does (File > Close Tab), discarding changes if JupyterLab asks."""
+    page.get_by_role("menuitem", name="File", exact=True).click()
+    page.locator("li[data-command='application:close']").click()
+    dialog = page.locator(".jp-Dialog")
+    if poll(dialog.is_visible, bool, 2):
+        dialog.get_by_role("button", name="Discard").click()
+
+
+def test_closing_the_notebook_tab_shuts_its_kernel_down(page: Page, server) -> None:
+    # jupyter/overrides.json sets kernelShutdown; without it the kernel would run on, holding its memory.
+    open_notebook(page, server.notebook_url)
+    kernels = poll(server.running_kernels, bool, KERNEL_START_TIMEOUT_S)
+    assert kernels, "the open notebook should have a running kernel"
+    close_current_tab(page)
+    left = poll(server.running_kernels, lambda running: not running, KERNEL_START_TIMEOUT_S)
+    assert not left, f"closing the notebook's tab left its kernel running: {left} (is jupyter/overrides.json " \
+                     "installed? `python -m ragft.course.jupyter_settings`)"
