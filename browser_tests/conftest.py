@@ -111,15 +111,20 @@ def stop(server: subprocess.Popen) -> None:
 
 @dataclass(frozen=True)
 class Server:
-    """The JupyterLab under test: its address, its token and the served notebook's path."""
+    """The JupyterLab under test: its address, its token, its process id and the notebook under test's path."""
 
     base: str
     token: str
+    pid: int
     notebook: Path
 
     @property
     def notebook_url(self) -> str:
-        return f"{self.base}/lab/tree/{self.notebook.as_posix()}?token={self.token}"
+        return self.url_of(self.notebook)
+
+    def url_of(self, notebook: Path) -> str:
+        """The URL that opens a served notebook (its path relative to the served root) in JupyterLab."""
+        return f"{self.base}/lab/tree/{notebook.as_posix()}?token={self.token}"
 
     def running_kernels(self) -> list[dict]:
         """The kernels the server runs now (its REST API, /api/kernels)."""
@@ -137,13 +142,15 @@ def notebook_url(server: Server) -> str:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, artifacts) -> Iterator[Server]:
-    """A JupyterLab on 127.0.0.1 that serves a copy of the notebook, so nothing writes the original."""
+    """A JupyterLab on 127.0.0.1 that serves copies of the chapters and of the notebook under test, so nothing
+    writes the originals."""
     source, relative = notebook_under_test()
     if not shutil.which(JUPYTER):
         pytest.fail(f"jupyter not found at {JUPYTER} (choose another with RAGFT_BROWSER_JUPYTER=path)")
     home = tmp_path_factory.mktemp("jupyter")
     root = home / "root"
-    (root / relative).parent.mkdir(parents=True)
+    shutil.copytree(REPO_ROOT / "chapters", root / "chapters", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    (root / relative).parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source, root / relative)
     write_user_settings(home / "config")
     port, token, log = free_port(), "browser-test-token", artifacts / "jupyterlab.log"
@@ -157,7 +164,7 @@ def server(tmp_path_factory, artifacts) -> Iterator[Server]:
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_answering(f"{base}/api/status", token, server, log)
-        yield Server(base, token, relative)
+        yield Server(base, token, server.pid, relative)
     finally:
         stop(server)
 

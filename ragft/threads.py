@@ -3,20 +3,24 @@
 PyTorch, and the OpenMP/BLAS pools behind NumPy, start one thread per core they *see*. In a Binder or JupyterHub
 container the host's cores are all visible while the CPU quota allows one or two, and on a busy laptop another
 process holds a core: the threads then wait for each other and the course's tiny models run many times slower.
-The policy, applied when `ragft` is imported: an explicit setting wins (RAGFT_THREADS, then OMP_NUM_THREADS);
-otherwise the CPUs in this process's affinity mask, capped by the cgroup CPU quota, capped at MAX_THREADS.
+The policy, applied when `ragft` is imported (so when a chapter's kernel starts): an explicit setting wins
+(RAGFT_THREADS, then OMP_NUM_THREADS); otherwise the CPUs in this process's affinity mask, capped by the cgroup CPU
+quota, capped at MAX_THREADS, and lowered to the CPUs other processes leave free right then (a busy laptop: on 2
+cores beside one CPU-bound process, 1 thread trains chapter 01's model faster than 2; benchmarks/threads.py).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 # Past this, the course's models (a 2M-parameter GPT, MiniLM on batches of 64) gain nothing from more threads;
 # see benchmarks/threads.py for the measurement behind it.
 MAX_THREADS = 2
+BUSY_SAMPLE_S = 0.2  # how long `busy_elsewhere` watches the CPUs
 OVERRIDES = ("RAGFT_THREADS", "OMP_NUM_THREADS")
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
@@ -68,9 +72,23 @@ def affinity_cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def busy_elsewhere(interval: float = BUSY_SAMPLE_S) -> tuple[float, int]:
+    """(CPUs that other processes keep busy now, CPUs of the machine), watched for `interval` seconds while this
+    process waits. Machine-wide, like the CPU counts a container sees."""
+    import psutil
+
+    me = psutil.Process()
+    me.cpu_percent(None), psutil.cpu_percent(None)  # start both counters
+    time.sleep(interval)
+    mine, everyone = me.cpu_percent(None), psutil.cpu_percent(None) * psutil.cpu_count()
+    return max(0.0, (everyone - mine) / 100), psutil.cpu_count()
+
+
 def choose_threads(environ: dict[str, str] | os._Environ = os.environ, cpus: int | None = None,
-                   quota: float | None | str = "read") -> ThreadChoice:
-    """The thread count for this process: an explicit setting, else CPUs allowed (affinity, quota), at most MAX_THREADS."""
+                   quota: float | None | str = "read",
+                   busy: tuple[float, int] | None | str = "read") -> ThreadChoice:
+    """The thread count for this process: an explicit setting, else CPUs allowed (affinity, quota), at most
+    MAX_THREADS, and no more than the CPUs other processes leave free (`busy`: CPUs busy elsewhere, CPUs in all)."""
     for name in OVERRIDES:
         value = environ.get(name, "").strip()
         if value:
@@ -86,7 +104,13 @@ def choose_threads(environ: dict[str, str] | os._Environ = os.environ, cpus: int
         why.append(f"a cgroup CPU quota of {quota:g}")
     if usable > MAX_THREADS:
         why.append(f"the course's models gain nothing past {MAX_THREADS} threads")
-    return ThreadChoice(min(usable, MAX_THREADS), "; ".join(why))
+    usable = min(usable, MAX_THREADS)
+    busy_cpus, machine_cpus = busy_elsewhere() if busy == "read" else busy or (0.0, usable)
+    free = max(1, round(machine_cpus - busy_cpus))
+    if free < usable:
+        usable = free
+        why.append(f"other processes keep {busy_cpus:.1f} of the machine's {machine_cpus} CPUs busy right now")
+    return ThreadChoice(usable, "; ".join(why))
 
 
 def apply_thread_policy(choice: ThreadChoice | None = None) -> ThreadChoice:

@@ -42,23 +42,23 @@ def test_no_cgroup_files_means_no_quota(tmp_path):
 
 
 def test_a_one_cpu_quota_on_a_machine_that_sees_many_cores_gives_one_thread():
-    choice = choose_threads(environ={}, cpus=64, quota=1.0)
+    choice = choose_threads(environ={}, cpus=64, quota=1.0, busy=None)
     assert choice.threads == 1 and "quota of 1" in choice.reason and "64 CPU" in choice.reason
 
 
 def test_a_fractional_quota_rounds_down_but_never_to_zero():
-    assert choose_threads(environ={}, cpus=8, quota=0.5).threads == 1
-    assert choose_threads(environ={}, cpus=8, quota=1.9).threads == 1
+    assert choose_threads(environ={}, cpus=8, quota=0.5, busy=None).threads == 1
+    assert choose_threads(environ={}, cpus=8, quota=1.9, busy=None).threads == 1
 
 
 def test_affinity_caps_and_so_does_the_measured_maximum():
-    assert choose_threads(environ={}, cpus=1, quota=None).threads == 1
-    assert choose_threads(environ={}, cpus=32, quota=None).threads == MAX_THREADS
+    assert choose_threads(environ={}, cpus=1, quota=None, busy=None).threads == 1
+    assert choose_threads(environ={}, cpus=32, quota=None, busy=None).threads == MAX_THREADS
 
 
 def test_an_explicit_setting_always_wins_and_a_bad_one_is_a_clear_error():
-    assert choose_threads(environ={"OMP_NUM_THREADS": "3"}, cpus=1, quota=1.0) == ThreadChoice(3, "OMP_NUM_THREADS=3 is set")
-    assert choose_threads(environ={"RAGFT_THREADS": "1", "OMP_NUM_THREADS": "4"}, cpus=8, quota=None).threads == 1
+    assert choose_threads(environ={"OMP_NUM_THREADS": "3"}, cpus=1, quota=1.0, busy=None) == ThreadChoice(3, "OMP_NUM_THREADS=3 is set")
+    assert choose_threads(environ={"RAGFT_THREADS": "1", "OMP_NUM_THREADS": "4"}, cpus=8, quota=None, busy=None).threads == 1
     with pytest.raises(ValueError, match="RAGFT_THREADS='two' is not a number of threads"):
         choose_threads(environ={"RAGFT_THREADS": "two"})
 
@@ -79,3 +79,30 @@ def test_applying_a_choice_sets_torch_and_the_blas_pools():
     finally:
         apply_thread_policy(ragft.THREADS)
     assert torch.get_num_threads() == before
+
+
+def test_a_busy_machine_gets_fewer_threads_and_says_why():
+    quiet = choose_threads(environ={}, cpus=2, quota=None, busy=(0.1, 2))
+    busy = choose_threads(environ={}, cpus=2, quota=None, busy=(1.0, 2))
+    assert quiet.threads == 2 and "busy" not in quiet.reason
+    assert busy.threads == 1 and "keep 1.0 of the machine's 2 CPUs busy" in busy.reason
+    # a host with many cores and a few busy leaves the container's own limit in charge
+    assert choose_threads(environ={}, cpus=64, quota=2.0, busy=(10.0, 64)).threads == 2
+    # never fewer than one, however busy
+    assert choose_threads(environ={}, cpus=2, quota=None, busy=(7.5, 2)).threads == 1
+    # an explicit setting still wins
+    assert choose_threads(environ={"RAGFT_THREADS": "2"}, cpus=2, quota=None, busy=(2.0, 2)).threads == 2
+
+
+def test_busy_elsewhere_sees_a_cpu_bound_process():
+    import subprocess
+    import sys
+
+    from ragft.threads import busy_elsewhere
+
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        busy, cpus = busy_elsewhere(interval=1.0)
+    finally:
+        spinner.kill()
+    assert cpus >= 1 and busy >= 0.7, f"a spinning process should keep about one CPU busy; measured {busy:.2f}"
