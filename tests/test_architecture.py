@@ -1,6 +1,6 @@
 """The package's layers, checked: every import of every module (inside functions too) goes down, never up.
 
-Teaching code is layered, lowest first: the foundation (`ragft`, `ragft.paths`, `ragft.seed`, `ragft.threads`), then `world`, `model`,
+Teaching code is layered, lowest first: the foundation (`ragft`, `ragft.heap`, `ragft.paths`, `ragft.seed`, `ragft.threads`), then `world`, `model`,
 `evaluate`, `rag`, `finetune`, `decide`; a module may import its own layer and the layers below it. The course
 machinery (`ragft.course`) may use any teaching layer, and no teaching module may import it. The scripts
 (`ragft.make`) are entry points: nothing imports them, not even another script.
@@ -13,7 +13,7 @@ import pytest
 
 from ragft.paths import REPO_ROOT
 
-FOUNDATION = ("ragft", "ragft.paths", "ragft.seed", "ragft.threads")
+FOUNDATION = ("ragft", "ragft.heap", "ragft.paths", "ragft.seed", "ragft.threads")
 LAYERS = ("world", "model", "evaluate", "rag", "finetune", "decide")  # lowest first
 COURSE, SCRIPTS = "course", "make"
 

@@ -56,6 +56,9 @@ def _guarded_getaddrinfo(host, *args, **kwargs):
     return _original_getaddrinfo(host, *args, **kwargs)
 
 
+_guarded_connect.blocks_network = True  # how `network_blocked` recognises the guard, whichever copy installed it
+
+
 def block_network() -> None:
     """Refuse connections and name lookups for any host but this machine; set the hubs' offline flags."""
     os.environ["HF_HUB_OFFLINE"] = "1"
@@ -67,8 +70,9 @@ def block_network() -> None:
 
 
 def network_blocked() -> bool:
-    """True when `block_network()` is in force in this process."""
-    return socket.socket.connect is _guarded_connect
+    """True when `block_network()` is in force in this process (also when the tests' sitecustomize, which loads
+    this file on its own, installed it)."""
+    return getattr(socket.socket.connect, "blocks_network", False)
 
 
 def is_online(host: str = "huggingface.co", timeout: float = 1.5) -> bool:
