@@ -13,7 +13,8 @@ but what is held out differs by set:
   cases (in the domain adapter's documents);
 - **the law today**: the test questions about the law as the public asks them; an answer is up to date when it
   states the rule that governs today, not one a later decision overruled (`ragft.evaluate.law`). No adapter is
-  trained on them; one wording of each is in the pretraining corpus, answered as the law stood at the cutoff.
+  trained on them; half of them are worded as documents of the pretraining corpus, answered as the law stood at
+  the cutoff.
 
 Four systems on the course's tiny GPT, each made by a builder from parts the caller loads, so a chapter can show
 them being assembled:
@@ -261,7 +262,7 @@ def head_to_head(systems: Sequence[System], base: TinyGPT, tests: QuestionSets |
 
 # ---- reading the table -----------------------------------------------------------------------------------------
 
-TIE = 0.05  # scores this close to the best count as tied: two or three questions of a column of 48 or 60
+TIE = 0.05  # scores this close to the best count as tied: two or three answers of a test set of a few dozen
 
 
 def best_systems(table: dict[str, dict[str, float]], measure: str, tie: float = TIE) -> list[str]:
