@@ -66,7 +66,6 @@ KNOWLEDGE, COMPLIANCE, BOTH_CORRECT = "new-case accuracy", "format compliance", 
 UP_TO_DATE, OUT_OF_DATE = "law today: up to date", "law today: out of date"
 LATENCY, PROMPT_TOKENS, TRAINING, MEMORY = "latency (ms/answer)", "prompt (tokens)", "training (s)", "memory (MB)"
 SYSTEMS = (PROMPTING, RAG, LORA, LORA_RAG)
-TASKS = ("knowledge", "skill", "law")  # what a system is asked to do: the three test sets
 FEW_SHOT = 2  # solved examples in the prompting system's prompt
 LATENCY_SAMPLE = 3  # questions of the knowledge set, and of the skill set, timed one at a time
 LATENCY_REPEATS = 3  # rounds of timing: every system answers every timed question once per round
@@ -78,7 +77,7 @@ class System:
     """One way of answering: a function from questions to answers, with what it costs to run."""
 
     name: str
-    answer: Callable[[Sequence[str], str], list[str]]  # (questions, one of TASKS) -> answers
+    answer: Callable[[Sequence[str], str], list[str]]  # (questions, "knowledge", "skill" or "law") -> answers
     prompt: Callable[[str, str], str]  # (question, task) -> the prompt the model reads
     training_seconds: float  # to build it: adapters' training, the index's building
     parameters_mb: float  # float32 weights and adapters, and the retrieval index, in memory
@@ -123,9 +122,10 @@ class Retrieval:
         return rag_prompt(self.up_to_date if task == "law" else self.index, question, RETRIEVAL_K)
 
 
-def read(model: TinyGPT, prompt: str, template: Sequence[str | None] | None = FORMAT_TEMPLATE) -> str:
-    """The extractive reader's answer: copied from the prompt's context block, or the template filled (`copy_greedy`)."""
-    return copy_greedy(model, prompt, context_of(prompt), MAX_ANSWER_TOKENS, template).text.strip()
+def read(model: TinyGPT, prompt: str) -> str:
+    """The extractive reader's answer: a span copied from the prompt's context block, or `FORMAT_TEMPLATE` filled
+    with spans of it, whichever the model prefers (`copy_greedy`)."""
+    return copy_greedy(model, prompt, context_of(prompt), MAX_ANSWER_TOKENS, FORMAT_TEMPLATE).text.strip()
 
 
 def tensor_mb(model: torch.nn.Module) -> float:
@@ -250,7 +250,8 @@ def head_to_head(systems: Sequence[System], base: TinyGPT, tests: QuestionSets |
     """Every system scored on the three test sets, with its costs: {system: {measure: value}}. `base` counts the
     prompts' tokens (every system shares its tokenizer), averaged over the knowledge and skill questions."""
     tests = tests or QuestionSets.load()
-    table = {system.name: accuracy(system, tests) for system in tqdm(systems, disable=not progress, desc="head-to-head")}
+    table = {system.name: accuracy(system, tests)
+             for system in tqdm(systems, disable=not progress, desc="head-to-head")}
     latency = latencies(systems, tests.knowledge_and_skill(LATENCY_SAMPLE), repeats)
     for system in systems:
         prompts = [system.prompt(question, task) for question, task in tests.knowledge_and_skill()]

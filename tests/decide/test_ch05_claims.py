@@ -10,9 +10,9 @@ import random
 
 import pytest
 
-from ragft.decide.head_to_head import (BOTH_CORRECT, COMPLIANCE, KNOWLEDGE, LATENCY, LORA, LORA_RAG, MEMORY, OUT_OF_DATE,
-                                       PROMPT_TOKENS, PROMPTING, RAG, SYSTEMS, TIE, TRAINING, UP_TO_DATE, QuestionSets,
-                                       best_systems, course_systems, head_to_head, verdict)
+from ragft.decide.head_to_head import (BOTH_CORRECT, COMPLIANCE, KNOWLEDGE, LATENCY, LORA, LORA_RAG, MEMORY,
+                                       OUT_OF_DATE, PROMPT_TOKENS, PROMPTING, RAG, SYSTEMS, TIE, TRAINING, UP_TO_DATE,
+                                       QuestionSets, best_systems, course_systems, head_to_head, verdict)
 from ragft.finetune.adapters import ADAPTERS_DIR, load_results, with_adapter
 from ragft.model.gpt import load_course_model
 from ragft.rag.reader import FORMAT_TEMPLATE, context_of, copy_greedy

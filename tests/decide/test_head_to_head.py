@@ -1,17 +1,17 @@
-"""Chapter 05's head-to-head pieces on tiny inputs: prompts, sizes, systems, interleaved timing, ties and the verdict."""
+"""Chapter 05's head-to-head pieces on tiny inputs: prompts, systems, sizes, interleaved timing, ties, the verdict."""
 
 import pytest
 import torch
 
-from ragft.decide.head_to_head import (BOTH_CORRECT, COMPLIANCE, KNOWLEDGE, LATENCY, LORA, LORA_RAG, OUT_OF_DATE,
-                                       PROMPTING, RAG, UP_TO_DATE, Retrieval, System, best_systems, few_shot_prompt,
-                                       index_mb, latencies, lora_rag_system, lora_system, plot_head_to_head,
-                                       prompting_system, rag_system, read, tensor_mb, verdict)
+from ragft.decide.head_to_head import (BOTH_CORRECT, COMPLIANCE, KNOWLEDGE, LATENCY, LORA, LORA_RAG, MAX_ANSWER_TOKENS,
+                                       OUT_OF_DATE, PROMPTING, RAG, UP_TO_DATE, Retrieval, System, best_systems,
+                                       few_shot_prompt, index_mb, latencies, lora_rag_system, lora_system,
+                                       plot_head_to_head, prompting_system, rag_system, read, tensor_mb, verdict)
 from ragft.finetune.adapters import with_lora
 from ragft.model.gpt import TinyGPT, make_gpt
 from ragft.model.tokenizer import train_tokenizer
 from ragft.rag import BM25Index, UpToDateRetriever
-from ragft.rag.reader import FORMAT_TEMPLATE
+from ragft.rag.reader import FORMAT_TEMPLATE, context_of, copy_greedy
 from ragft.world.prompts import closed_book_prompt
 
 PASSAGES = ["Marlow v. Teague [2019] VHC 114 held that a landlord must return a deposit within 14 days.",
@@ -51,7 +51,8 @@ def test_rag_reads_the_retrieved_passage_with_the_format_template(tiny_model, re
     system = rag_system(tiny_model, retrieval)
     prompt = system.prompt(QUESTIONS[0], "knowledge")
     assert prompt == f"Context: {PASSAGES[0]}\nQuestion: {QUESTIONS[0]}\nAnswer:"
-    assert system.answer(QUESTIONS[:1], "knowledge") == [read(tiny_model, prompt, FORMAT_TEMPLATE)]
+    expected = copy_greedy(tiny_model, prompt, context_of(prompt), MAX_ANSWER_TOKENS, FORMAT_TEMPLATE).text.strip()
+    assert system.answer(QUESTIONS[:1], "knowledge") == [read(tiny_model, prompt)] == [expected]
     assert system.training_seconds == 0.01 and system.parameters_mb > tensor_mb(tiny_model.model)
 
 
@@ -109,16 +110,17 @@ def test_latency_is_timed_interleaved_round_robin_and_repeated():
     systems = [clock.system(name, [1.0] * 6) for name in "abc"]
     latencies(systems, [("q1", "knowledge"), ("q2", "skill")], repeats=3, clock=clock)
     assert len(clock.calls) == 3 * 2 * 3
-    rounds = [clock.calls[i:i + 3] for i in range(0, len(clock.calls), 3)]
+    turns = [clock.calls[i:i + 3] for i in range(0, len(clock.calls), 3)]  # one question, every system
     # every system answers a question before any moves on, and the first to answer rotates
-    assert [{q for _, q in r} for r in rounds] == [{"q1"}, {"q2"}] * 3
-    assert [[name for name, _ in r] for r in rounds[:4]] == [list("abc"), list("bca"), list("cab"), list("abc")]
+    assert [{q for _, q in turn} for turn in turns] == [{"q1"}, {"q2"}] * 3
+    assert [[name for name, _ in turn] for turn in turns[:4]] == [list("abc"), list("bca"), list("cab"), list("abc")]
 
 
 def test_latency_is_each_answer_s_median_over_the_rounds_averaged_over_the_questions():
     clock = FakeClock()
     # costs in call order: round 1 (q1, q2), round 2, round 3; one load spike per system does not move the result
-    systems = [clock.system("fast", [0.1, 0.3, 9.0, 0.3, 0.1, 0.3]), clock.system("slow", [1.0, 2.0, 1.0, 5.0, 1.0, 2.0])]
+    systems = [clock.system("fast", [0.1, 0.3, 9.0, 0.3, 0.1, 0.3]),
+               clock.system("slow", [1.0, 2.0, 1.0, 5.0, 1.0, 2.0])]
     assert latencies(systems, [("q1", "knowledge"), ("q2", "skill")], repeats=3, clock=clock) == \
         pytest.approx({"fast": 0.2, "slow": 1.5})
 
