@@ -13,7 +13,8 @@ Writes one adapter per kind of fine-tuning (LoRA r=8 on every linear layer: c_at
   (the RAFT recipe: fine-tuning on retrieval prompts), with format items about hypothetical cases so that the
   adapter copies names it has never seen;
 
-and `results.json` with every number the chapter shows: before/after scores of the three runs on the test split,
+and `results.json` with the numbers of these long runs, which chapter 04 shows beside its short live runs of the same
+recipes (`ragft.finetune.adapters.RECIPES`): before/after scores of the three runs on the test split,
 knowledge injection by fine-tuning vs RAG on the new cases' test questions (with confident-wrong rates), the rank
 sweep (r = 1, 2, 4, 8, 16) and full fine-tuning vs LoRA on the task format, the timings, and each adapter file's
 provenance (its SHA-256, the exact command and the thread count that made it).
