@@ -1,18 +1,24 @@
-"""Chapter 04's shipped LoRA adapters: where they live, how they were set up, and how to load them and their numbers.
+"""Chapter 04's LoRA adapters: how they are trained (the recipes), where the shipped ones live, how to load them
+and their numbers.
 
 `python -m ragft.make.adapters` trains them (LoRA r=8 on every linear layer: c_attn, c_proj, c_fc) and writes
-`results.json` with every number chapter 04 shows.
+`results.json` with the numbers of the long runs; chapter 04 trains shorter runs of the same recipes live.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ragft.finetune.lora import apply_lora, load_adapter
+from ragft.finetune.sft import Pair, pair_examples, train_pairs
 from ragft.model.gpt import TinyGPT
+from ragft.model.training import TrainConfig, TrainHistory
 from ragft.paths import CHECKPOINTS_DIR
+from ragft.seed import DEFAULT_SEED, set_seed
 
 
 # LoRA wraps every linear layer of a GPT-2 block: attention's c_attn and c_proj, the MLP's c_fc and c_proj.
@@ -30,11 +36,52 @@ RAG_K = 2  # passages per RAG prompt, as in chapter 03
 RETRIEVAL_K = 1
 
 
+@dataclass(frozen=True)
+class Recipe:
+    """How one run trains: steps, batch, peak learning rate (LoRA learns with a larger rate than full fine-tuning)."""
+
+    steps: int
+    batch_size: int
+    lr: float
+    block_size: int | None = None  # continued pretraining only: tokens per block
+
+    def config(self, seed: int = DEFAULT_SEED) -> TrainConfig:
+        """The `TrainConfig` of this recipe: warm-up over a tenth of the steps, cosine decay to a tenth of lr."""
+        return TrainConfig(steps=self.steps, batch_size=self.batch_size, block_size=self.block_size, lr=self.lr,
+                           min_lr=self.lr / 10, warmup_steps=max(1, self.steps // 10), weight_decay=0.0,
+                           eval_every=0, seed=seed)  # fmt: skip
+
+
+# The recipes of the shipped adapters (`python -m ragft.make.adapters`).
+RECIPES = {
+    "task_format": Recipe(steps=200, batch_size=16, lr=5e-3),
+    "style": Recipe(steps=300, batch_size=16, lr=1e-2),  # new words to learn: a higher rate and more steps
+    "domain": Recipe(steps=200, batch_size=16, lr=5e-3, block_size=128),
+    "full_finetuning": Recipe(steps=200, batch_size=16, lr=3e-4),  # the task format, every parameter trained
+    "retrieval": Recipe(steps=300, batch_size=16, lr=5e-3),
+}
+
+
 def with_lora(base: TinyGPT, r: int = RANK) -> TinyGPT:
     """A copy of the base model with LoRA (rank r, alpha ALPHA) on every linear layer; only A and B train."""
     model = copy.deepcopy(base)
     apply_lora(model.model, TARGET_MODULES, r=r, alpha=ALPHA)
     return model
+
+
+def fine_tune(model: TinyGPT, pairs: Sequence[Pair], recipe: Recipe, seed: int = DEFAULT_SEED,
+              progress: bool = True) -> TrainHistory:
+    """Train `model`'s trainable parameters (LoRA's A and B, or all) on `pairs` by `recipe`, from the seeded state."""
+    examples = pair_examples(model, pairs)
+    set_seed(seed)  # every run starts from the same random state, as the shipped adapters did
+    return train_pairs(model.model, examples, recipe.config(seed), progress=progress)
+
+
+def train_lora(base: TinyGPT, pairs: Sequence[Pair], recipe: Recipe, r: int = RANK, seed: int = DEFAULT_SEED,
+               progress: bool = True) -> tuple[TinyGPT, TrainHistory]:
+    """A copy of `base` with LoRA (rank r) on every linear layer, fine-tuned on `pairs` by `recipe`; `base` is unchanged."""
+    model = with_lora(base, r)
+    return model, fine_tune(model, pairs, recipe, seed, progress)
 
 
 def with_adapter(base: TinyGPT, directory: str | Path) -> TinyGPT:

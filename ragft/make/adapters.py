@@ -13,7 +13,8 @@ Writes one adapter per kind of fine-tuning (LoRA r=8 on every linear layer: c_at
   (the RAFT recipe: fine-tuning on retrieval prompts), with format items about hypothetical cases so that the
   adapter copies names it has never seen;
 
-and `results.json` with every number the chapter shows: before/after scores of the three runs on the test split,
+and `results.json` with the numbers of these long runs, which chapter 04 shows beside its short live runs of the same
+recipes (`ragft.finetune.adapters.RECIPES`): before/after scores of the three runs on the test split,
 knowledge injection by fine-tuning vs RAG on the new cases' test questions (with confident-wrong rates), the rank
 sweep (r = 1, 2, 4, 8, 16) and full fine-tuning vs LoRA on the task format, the timings, and each adapter file's
 provenance (its SHA-256, the exact command and the thread count that made it).
@@ -32,7 +33,7 @@ import shlex
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import torch
@@ -41,14 +42,15 @@ import transformers
 from ragft.evaluate.answer_format import format_scores
 from ragft.evaluate.answers import closed_book_summary, qa_summary
 from ragft.evaluate.style import style_scores
-from ragft.finetune.adapters import (ADAPTERS, ADAPTERS_DIR, ALPHA, CONFIDENT, RAG_K, RANK, RANKS, RESULTS_FILE,
-                                     RETRIEVAL_K, TARGET_MODULES, load_results, with_lora)
+from ragft.finetune.adapters import (ADAPTERS, ADAPTERS_DIR, ALPHA, CONFIDENT, RAG_K, RANK, RANKS, RECIPES, RESULTS_FILE,
+                                     RETRIEVAL_K, TARGET_MODULES, Recipe, fine_tune, load_results, train_lora,
+                                     with_lora)
 from ragft.finetune.domain import domain_ids, domain_mix
 from ragft.finetune.lora import save_adapter, trainable_and_total
-from ragft.finetune.sft import Pair, evaluate_pairs, format_pair, pair_examples, style_pair, train_pairs
+from ragft.finetune.sft import Pair, evaluate_pairs, format_pair, pair_examples, style_pair
 from ragft.model.generation import generate_all
 from ragft.model.gpt import COURSE_MODEL_DIR, TinyGPT, load_course_model
-from ragft.model.training import TrainConfig, TrainHistory, train
+from ragft.model.training import TrainHistory, train
 from ragft.paths import REPO_ROOT, file_sha256
 from ragft.rag.evaluation import rag_records
 from ragft.rag.knowledge_base import bm25_retriever, rag_prompt
@@ -58,31 +60,6 @@ from ragft.world.practice import format_practice
 from ragft.world.prompts import reading_prompt
 
 COMMAND = "python -m ragft.make.adapters"
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """How one run trains: steps, batch, peak learning rate (LoRA learns with a larger rate than full fine-tuning)."""
-
-    steps: int
-    batch_size: int
-    lr: float
-    block_size: int | None = None  # continued pretraining only: tokens per block
-
-    def config(self, seed: int) -> TrainConfig:
-        """The `TrainConfig` of this recipe: warm-up over a tenth of the steps, cosine decay to a tenth of lr."""
-        return TrainConfig(steps=self.steps, batch_size=self.batch_size, block_size=self.block_size, lr=self.lr,
-                           min_lr=self.lr / 10, warmup_steps=max(1, self.steps // 10), weight_decay=0.0,
-                           eval_every=0, seed=seed)  # fmt: skip
-
-
-RECIPES = {
-    "task_format": Recipe(steps=200, batch_size=16, lr=5e-3),
-    "style": Recipe(steps=300, batch_size=16, lr=1e-2),  # new words to learn: a higher rate and more steps
-    "domain": Recipe(steps=200, batch_size=16, lr=5e-3, block_size=128),
-    "full_finetuning": Recipe(steps=200, batch_size=16, lr=3e-4),  # the task format, every parameter trained
-    "retrieval": Recipe(steps=300, batch_size=16, lr=5e-3),
-}
 REPLAY = 0.5  # domain adaptation mixes in pretraining text worth half the domain documents (against forgetting)
 QUICK = {name: Recipe(3, 4, r.lr, r.block_size) for name, r in RECIPES.items()}
 
@@ -116,9 +93,7 @@ def format_run(base: TinyGPT, model: TinyGPT, recipe: Recipe, seed: int) -> tupl
         answers = generate_all(m, [format_pair(e).prompt for e in test])
         return {**format_scores(answers, cases), "target loss": evaluate_pairs(m.model, test_examples)}
 
-    train_examples = pair_examples(base, [format_pair(e) for e in load_task_format("train")])
-    set_seed(seed)  # every run starts from the seeded state, as the shipped adapters did
-    history = train_pairs(model.model, train_examples, recipe.config(seed))
+    history = fine_tune(model, [format_pair(e) for e in load_task_format("train")], recipe, seed)
     return run_record(model, history, recipe), score
 
 
@@ -129,9 +104,7 @@ def style_run(base: TinyGPT, model: TinyGPT, recipe: Recipe, seed: int) -> tuple
     def score(m: TinyGPT) -> dict:
         return style_scores(generate_all(m, [style_pair(e).prompt for e in test]), [e.holding_text for e in test])
 
-    train_examples = pair_examples(base, [style_pair(e) for e in load_style_transfer("train")])
-    set_seed(seed)  # every run starts from the seeded state, as the shipped adapters did
-    history = train_pairs(model.model, train_examples, recipe.config(seed))
+    history = fine_tune(model, [style_pair(e) for e in load_style_transfer("train")], recipe, seed)
     return run_record(model, history, recipe), score
 
 
@@ -160,9 +133,8 @@ def retrieval_pairs(seed: int) -> list[Pair]:
 
 def make_retrieval_adapter(base: TinyGPT, out: Path, recipe: Recipe, seed: int) -> dict:
     """Fine-tune LoRA to answer from a retrieved passage (chapter 05's LoRA + RAG), save it, return its record."""
-    model, pairs = with_lora(base), retrieval_pairs(seed)
-    set_seed(seed)
-    history = train_pairs(model.model, pair_examples(base, pairs), recipe.config(seed))
+    pairs = retrieval_pairs(seed)
+    model, history = train_lora(base, pairs, recipe, seed=seed)
     save_adapter(model.model, out / "retrieval")
     return {**run_record(model, history, recipe), "pairs": len(pairs), "k": RETRIEVAL_K}
 
