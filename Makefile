@@ -47,8 +47,9 @@ binder-check: install  ## build binder/'s environment afresh (a venv standing in
 colab-check: install  ## run the notebooks' Colab set-up cell and chapter 05 in a Colab-like Python 3.13 environment
 	$(BIN)/python benchmarks/colab_check.py
 
-bench: install  ## time every notebook quiet, on one CPU and beside a busy process, and measure its peak memory
-	$(BIN)/python benchmarks/run_notebooks.py --conditions all
+bench: install  ## time the chapters quiet, on one CPU and beside a busy process (the others quiet), with peak memory; then `make notebooks`
+	$(BIN)/python benchmarks/run_notebooks.py --conditions all chapters/*.ipynb
+	$(BIN)/python benchmarks/run_notebooks.py solutions/*.ipynb exercises/*.ipynb
 	$(BIN)/python benchmarks/threads.py
 
 notebooks: install  ## strip outputs, regenerate exercises from solutions, refresh the README table

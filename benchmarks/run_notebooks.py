@@ -6,18 +6,25 @@
 
 Conditions: quiet (nothing else running: use an idle machine); one-cpu (the kernel may run on one CPU only, its
 affinity mask, as in a container with a 1-CPU share); busy (a CPU-bound competitor process spins on the same CPUs
-for the whole run, as another kernel or a build on a laptop). Kernels run offline, as in the tests. Peak memory is
-the kernel's resident set size (with its child processes), sampled every 50 ms. The table is printed and written to
-benchmarks/results/notebooks.md, with the machine it was measured on.
+for the whole run, as another kernel or a build on a laptop); busy-unmanaged (busy, with as many threads as PyTorch
+starts by itself, one per core seen: the course before its thread policy, ragft/threads.py). Kernels run offline, as
+in the tests. Peak memory is the kernel's resident set size (with its child processes), sampled every 50 ms.
+
+The table is printed and written to benchmarks/results/notebooks.md, and every figure, with the machine, the date
+and the commit, to benchmarks/results/notebooks.json (committed: the README's chapter table, the chapters' time
+lines and INSTRUCTORS.md take their run times from it, through `python -m ragft.course.build_notebooks`).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
+import json
 import multiprocessing
 import os
 import platform
+import subprocess
 import sys
 import threading
 import time
@@ -30,7 +37,7 @@ from nbclient import NotebookClient
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
 TARGET_SECONDS, TARGET_MB = 90, 1536
-CONDITIONS = ("quiet", "one-cpu", "busy")
+CONDITIONS = ("quiet", "one-cpu", "busy", "busy-unmanaged")
 
 
 class PeakMemory(threading.Thread):
@@ -99,11 +106,14 @@ def _spin(stop) -> None:
 def condition(name: str):
     """Run the enclosed kernel start and cells under a condition: quiet, one-cpu (affinity) or busy (competitor)."""
     mask, stop, competitor = os.sched_getaffinity(0), multiprocessing.Event(), None
+    threads = os.environ.get("RAGFT_THREADS")
     if name == "one-cpu":
         os.sched_setaffinity(0, {min(mask)})  # the kernel, started inside, inherits the mask
-    elif name == "busy":
+    elif name.startswith("busy"):
         competitor = multiprocessing.Process(target=_spin, args=(stop,), daemon=True)
         competitor.start()
+        if name == "busy-unmanaged":
+            os.environ["RAGFT_THREADS"] = str(os.cpu_count())  # what PyTorch would start without the course's policy
     try:
         yield
     finally:
@@ -111,6 +121,10 @@ def condition(name: str):
         if competitor:
             stop.set()
             competitor.join()
+        if threads is None:
+            os.environ.pop("RAGFT_THREADS", None)
+        else:
+            os.environ["RAGFT_THREADS"] = threads
 
 
 def machine() -> str:
@@ -118,6 +132,20 @@ def machine() -> str:
     memory = psutil.virtual_memory().total / 2**30
     return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores seen, "
             f"{len(os.sched_getaffinity(0))} usable, {memory:.0f} GB, Python {platform.python_version()}")
+
+
+def save_json(results: dict[str, dict[str, float]]) -> Path:
+    """Merge these notebooks' figures into benchmarks/results/notebooks.json (other notebooks' entries are kept)."""
+    path = RESULTS / "notebooks.json"
+    saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"notebooks": {}}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout
+    saved |= {"machine": machine(), "measured": datetime.date.today().isoformat(), "commit": commit.strip(),
+              "targets": {"seconds": TARGET_SECONDS, "peak_mb": TARGET_MB}}
+    for notebook, figures in results.items():
+        saved["notebooks"][notebook] = saved["notebooks"].get(notebook, {}) | figures
+    saved["notebooks"] = dict(sorted(saved["notebooks"].items()))
+    path.write_text(json.dumps(saved, indent=1) + "\n", encoding="utf-8")
+    return path
 
 
 def main() -> int:
@@ -135,7 +163,7 @@ def main() -> int:
     os.environ.setdefault("MPLBACKEND", "Agg")
     head = "| notebook | " + " | ".join(f"{c} (s)" for c in conditions) + " | peak memory (MB) | within target |"
     rows = [head, "|---|" + "---:|" * (len(conditions) + 1) + "---|"]
-    failed = False
+    failed, measured = False, {}
     for path in paths:
         results = {}
         for name in conditions:
@@ -147,12 +175,16 @@ def main() -> int:
         failed |= bool(errors)
         times = " | ".join(f"{results[c][0]:.1f}" for c in conditions)
         rows.append(f"| {path.relative_to(REPO)} | {times} | {peak:.0f} | {'yes' if ok else 'NO ' + errors} |")
+        if not errors:
+            measured[str(path.relative_to(REPO))] = {**{c: round(r[0], 1) for c, r in results.items()},
+                                                     "peak_mb": round(peak)}
         print(rows[-1], flush=True)
     table = "\n".join(rows)
     header = (f"Measured on: {machine()}.\nTargets: ≤ {TARGET_SECONDS} s ({conditions[0]}) and ≤ {TARGET_MB} MB per "
               f"notebook.\n\n")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "notebooks.md").write_text(header + table + "\n", encoding="utf-8")
+    save_json(measured)
     print("\n" + header + table)
     return 1 if failed else 0
 

@@ -4,7 +4,10 @@
 - every `exercises/*_exercises.ipynb` is generated from its `solutions/*_solutions.ipynb` twin: code between
   `### BEGIN SOLUTION` and `### END SOLUTION` becomes a stub that raises NotImplementedError (with the hint
   from a `# Hint:` comment just above the block), markdown answers become a placeholder;
-- the README's chapter table (badges included) is generated from `ragft.course.chapters`.
+- the README's chapter table (badges included) is generated from `ragft.course.chapters`;
+- run times come from the benchmark's committed results (`ragft.course.timings`): the README table's "Run All"
+  column, each chapter's `**Time:**` line, and INSTRUCTORS.md's tables between `<!-- run-all:start -->` and
+  `<!-- run-all:end -->`.
 
 With --check nothing is written: the command lists what is out of date and exits 1 (the test suite runs it).
 """
@@ -19,7 +22,8 @@ from pathlib import Path
 
 import nbformat
 
-from ragft.course.chapters import CHAPTERS, REPO_REF, REPO_SLUG, binder_url, colab_url
+from ragft.course.chapters import CHAPTERS, REPO_REF, REPO_SLUG, Chapter, binder_url, colab_url
+from ragft.course.timings import Timings
 from ragft.paths import REPO_ROOT
 
 NOTEBOOK_DIRS = ("chapters", "exercises", "solutions")
@@ -27,6 +31,8 @@ SETUP_MARKER = "# Colab set-up"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 MARKDOWN_PLACEHOLDER = "*Write your answer here.*"
 TABLE_START, TABLE_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
+RUN_ALL_START, RUN_ALL_END = "<!-- run-all:start -->", "<!-- run-all:end -->"
+TIME_LINE = re.compile(r"^\*\*Time:\*\*.*$", re.MULTILINE)
 
 
 def setup_cell_source() -> str:
@@ -100,9 +106,52 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def chapter_table() -> str:
+def time_line(chapter: Chapter, timings: Timings | None) -> str:
+    """A chapter's time line: the session's length and how long Run All takes, measured."""
+    run_all = timings.run_all(chapter.notebook) if timings else "Run All has not been timed yet (`make bench`)"
+    return f"**Time:** about {chapter.minutes} minutes; {run_all}."
+
+
+def with_time_line(nb: nbformat.NotebookNode, chapter: Chapter, timings: Timings | None) -> nbformat.NotebookNode:
+    """The chapter with its title cell's `**Time:**` line generated (the title cell must have one)."""
+    title = nb.cells[1]
+    if not TIME_LINE.search(title.source):
+        raise ValueError(f"{chapter.notebook}: its title cell needs a line starting with **Time:** (generated)")
+    line = time_line(chapter, timings)
+    title.source = TIME_LINE.sub(lambda _: line, title.source, count=1)
+    return nb
+
+
+def run_all_tables(timings: Timings | None) -> str:
+    """INSTRUCTORS.md's tables: every notebook's Run All time and peak memory, and the chapters under load."""
+    if timings is None:
+        return "No benchmark recorded yet: run `make bench`."
+    rows = [f"Measured by `make bench` on {timings.machine}, {timings.measured} (commit {timings.commit}): a fresh "
+            "kernel running the notebook top to bottom, offline; peak resident memory of the kernel and its children.",
+            "", "| notebook | chapter | solutions | exercises |", "|---|---|---|---|"]
+    for chapter in CHAPTERS:
+        rows.append(f"| {chapter.stem[:2]} | {timings.cell(chapter.notebook)} | {timings.cell(chapter.solutions)} | "
+                    f"{timings.cell(chapter.exercises)} |")
+    conditions = [("quiet", "quiet"), ("one-cpu", "one CPU"), ("busy", "busy"),
+                  ("busy-unmanaged", "busy, PyTorch's default threads")]
+    rows += ["", "The chapters in the conditions learners meet (seconds): one CPU (a 1-CPU container), busy (a "
+             "CPU-bound process beside the kernel), and busy without the course's thread policy.", "",
+             "| chapter | " + " | ".join(label for _, label in conditions) + " |",
+             "|---|" + "---:|" * len(conditions)]
+    for chapter in CHAPTERS:
+        cells = [timings.seconds(chapter.notebook, name) for name, _ in conditions]
+        rows.append(f"| {chapter.stem[:2]} | " + " | ".join("-" if c is None else f"{c:.0f}" for c in cells) + " |")
+    return "\n".join(rows)
+
+
+def _between(text: str, start: str, end: str, content: str) -> str:
+    head, tail = text.index(start) + len(start), text.index(end)
+    return text[:head] + "\n" + content + "\n" + text[tail:]
+
+
+def chapter_table(timings: Timings | None = None) -> str:
     """The README's chapter table with Colab and Binder badges, from `ragft.course.chapters.CHAPTERS`."""
-    rows = ["| # | chapter | what you will do | time | open |", "|---|---|---|---|---|"]
+    rows = ["| # | chapter | what you will do | time | Run All (quiet, 2 cores) | open |", "|---|---|---|---|---|---|"]
     for chapter in CHAPTERS:
         number, _ = chapter.stem.split("_", 1)
         if (REPO_ROOT / chapter.notebook).exists():
@@ -111,29 +160,30 @@ def chapter_table() -> str:
             title = f"[{chapter.title}]({chapter.notebook})"
         else:
             links, title = "*in preparation*", chapter.title
-        rows.append(f"| {number} | {title} | {chapter.you_will} | {chapter.minutes} min | {links} |")
+        run_all = timings.cell(chapter.notebook) if timings else "not measured"
+        rows.append(f"| {number} | {title} | {chapter.you_will} | {chapter.minutes} min | {run_all} | {links} |")
     return "\n".join(rows)
-
-
-def _expected_readme(readme: str) -> str:
-    start, end = readme.index(TABLE_START) + len(TABLE_START), readme.index(TABLE_END)
-    return readme[:start] + "\n" + chapter_table() + "\n" + readme[end:]
 
 
 def expected_files(root: Path = REPO_ROOT) -> dict[Path, str]:
     """Every generated file with the text it should have."""
     files: dict[Path, str] = {}
+    timings = Timings.load()
+    chapters = {chapter.notebook: chapter for chapter in CHAPTERS}
     for folder in NOTEBOOK_DIRS:
         for path in sorted((root / folder).glob("*.ipynb")):
             if folder == "exercises":
                 continue  # generated below from the solutions
             nb = normalise(nbformat.read(path, as_version=4))
+            if f"{folder}/{path.name}" in chapters:
+                nb = with_time_line(nb, chapters[f"{folder}/{path.name}"], timings)
             files[path] = nbformat.writes(nb) + "\n"
             if folder == "solutions":
                 target = root / "exercises" / path.name.replace("_solutions.ipynb", "_exercises.ipynb")
                 files[target] = nbformat.writes(make_exercises(nb)) + "\n"
-    readme = root / "README.md"
-    files[readme] = _expected_readme(readme.read_text(encoding="utf-8"))
+    readme, guide = root / "README.md", root / "INSTRUCTORS.md"
+    files[readme] = _between(readme.read_text(encoding="utf-8"), TABLE_START, TABLE_END, chapter_table(timings))
+    files[guide] = _between(guide.read_text(encoding="utf-8"), RUN_ALL_START, RUN_ALL_END, run_all_tables(timings))
     return files
 
 
