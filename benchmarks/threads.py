@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 
-from run_notebooks import CONDITIONS, REPO, RESULTS, condition
+from run_notebooks import ALL as CONDITIONS, REPO, RESULTS, condition
 
 
 def worker(threads: int, steps: int) -> dict[str, float]:

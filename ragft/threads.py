@@ -106,7 +106,9 @@ def choose_threads(environ: dict[str, str] | os._Environ = os.environ, cpus: int
         why.append(f"the course's models gain nothing past {MAX_THREADS} threads")
     usable = min(usable, MAX_THREADS)
     busy_cpus, machine_cpus = busy_elsewhere() if busy == "read" else busy or (0.0, usable)
-    free = max(1, round(machine_cpus - busy_cpus))
+    # A CPU counts as taken when other processes keep at least 3/4 of it busy: a browser or a server that stirs
+    # while the kernel starts must not halve a quiet machine's threads, a CPU-bound process must.
+    free = max(1, math.floor(machine_cpus - busy_cpus + 0.75))
     if free < usable:
         usable = free
         why.append(f"other processes keep {busy_cpus:.1f} of the machine's {machine_cpus} CPUs busy right now")

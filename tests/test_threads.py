@@ -88,6 +88,9 @@ def test_a_busy_machine_gets_fewer_threads_and_says_why():
     assert busy.threads == 1 and "keep 1.0 of the machine's 2 CPUs busy" in busy.reason
     # a host with many cores and a few busy leaves the container's own limit in charge
     assert choose_threads(environ={}, cpus=64, quota=2.0, busy=(10.0, 64)).threads == 2
+    # a process that stirs (half a CPU) is not a competitor; three quarters of one is
+    assert choose_threads(environ={}, cpus=2, quota=None, busy=(0.5, 2)).threads == 2
+    assert choose_threads(environ={}, cpus=2, quota=None, busy=(0.8, 2)).threads == 1
     # never fewer than one, however busy
     assert choose_threads(environ={}, cpus=2, quota=None, busy=(7.5, 2)).threads == 1
     # an explicit setting still wins

@@ -135,7 +135,8 @@ def run_all_tables(timings: Timings | None) -> str:
     conditions = [("quiet", "quiet"), ("one-cpu", "one CPU"), ("busy", "busy"),
                   ("busy-unmanaged", "busy, PyTorch's default threads")]
     rows += ["", "The chapters in the conditions learners meet (seconds): one CPU (a 1-CPU container), busy (a "
-             "CPU-bound process beside the kernel), and busy without the course's thread policy.", "",
+             "CPU-bound process beside the kernel), and busy without the course's thread policy (a dash: not "
+             "measured; that condition takes minutes per chapter).", "",
              "| chapter | " + " | ".join(label for _, label in conditions) + " |",
              "|---|" + "---:|" * len(conditions)]
     for chapter in CHAPTERS:
