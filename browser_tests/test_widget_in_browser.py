@@ -61,6 +61,8 @@ def test_decision_matrix_widget_renders_and_follows_its_slider(page: Page, noteb
     notebook = open_notebook(page, notebook_url)
     run_all_cells(page, notebook)
     widget, slider = decision_matrix(notebook)
+    # Scrolled to, as a learner would: JupyterLab does not render cells far out of view (the chapter is long).
+    slider.scroll_into_view_if_needed()
     assert_rendered(notebook, slider)
 
     before = poll(lambda: read_widget(widget), lambda s: bool(s["image"]) and verdict(s).startswith("Recommendation:"),
