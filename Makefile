@@ -16,7 +16,7 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 # The browser test drives an installed Chromium (Debian: apt-get install chromium); Playwright downloads no browser.
 PLAYWRIGHT := 1.65.2
 
-.PHONY: install lab test wheelhouse browser-test binder-check colab-check bench notebooks
+.PHONY: install lab test wheelhouse browser-test session-check binder-check colab-check bench notebooks
 
 install: $(STAMP)
 
@@ -40,6 +40,10 @@ wheelhouse:  ## download every wheel the course needs into wheelhouse/ (for a ro
 browser-test: install  ## run chapter 05 in JupyterLab in headless Chromium and check the decision-matrix widget
 	$(BIN)/python -m pip install -q playwright==$(PLAYWRIGHT)
 	$(BIN)/python -m pytest browser_tests
+
+session-check: install  ## run every chapter in one JupyterLab in headless Chromium, closing each tab, and check the memory stays within 2 GB
+	$(BIN)/python -m pip install -q playwright==$(PLAYWRIGHT)
+	RAGFT_SESSION_TEST=1 $(BIN)/python -m pytest browser_tests/test_session_memory.py
 
 binder-check: install  ## build binder/'s environment afresh (a venv standing in for repo2docker's conda) and run every chapter in it within 2 GB
 	$(BIN)/python benchmarks/binder_check.py
