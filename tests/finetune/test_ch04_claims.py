@@ -9,11 +9,13 @@ re-measured: they depend on the machine.
 """
 
 import copy
+from collections import Counter
 from dataclasses import replace
 
 import pytest
 
 from ragft.evaluate.answers import closed_book_summary, qa_summary
+from ragft.evaluate.intervals import wilson_interval
 from ragft.evaluate.style import style_scores
 from ragft.finetune.adapters import (ADAPTERS_DIR, CONFIDENT, RANK, RANKS, RECIPES, SWEEP_ADAPTERS, Recipe,
                                      format_test_scorer, load_results, with_adapter)
@@ -123,10 +125,18 @@ def test_for_new_facts_retrieval_beats_fine_tuning(knowledge):
     new = knowledge["new cases"]
     base, tuned, rag = (new[row] for row in ("closed book, base model", "closed book, after domain fine-tuning",
                                              "RAG, base model"))
+    n = base["questions"]
+    right = {name: round(row["accuracy"] * n) for name, row in (("tuned", tuned), ("rag", rag))}
     assert base["accuracy"] <= 0.05  # the base model cannot know cases after its cutoff
     assert rag["accuracy"] >= tuned["accuracy"] + KNOWLEDGE_MARGIN, (
         f"RAG {rag['accuracy']:.3f} vs closed book after domain fine-tuning {tuned['accuracy']:.3f} on the new cases")
-    # Gekhman et al. (2024): training on facts it did not know makes the model wrong with confidence more often.
+    assert wilson_interval(right["rag"], n)[0] > wilson_interval(right["tuned"], n)[1]  # outside the noise (04.9)
+    # The trivial baseline (exercise 04.9): the commonest answer of each question kind, for every question of the kind.
+    questions = load_questions(case_split="new", split="test")
+    kinds = {q.kind for q in questions}
+    baseline = sum(max(Counter(q.answer for q in questions if q.kind == kind).values()) for kind in kinds)
+    assert right["tuned"] <= baseline, f"domain fine-tuning {right['tuned']}/{n} vs one answer per kind {baseline}/{n}"
+    # Gekhman et al. (2024): after training on facts it did not know, some wrong answers come with confidence.
     assert tuned["confident-wrong share"] > base["confident-wrong share"]
 
 
@@ -150,6 +160,7 @@ def test_each_adapter_of_the_rank_sweep_learns_the_format_and_scores_as_recorded
     row = results["rank_sweep"][str(r)]
     adapted = with_adapter(base, ADAPTERS_DIR / SWEEP_ADAPTERS[r])
     assert trainable_and_total(adapted.model) == (row["trainable"], row["total"])
+    assert row["trainable"] / row["total"] < 0.1  # a few percent of the model at most
     assert row["trainable"] == r * results["rank_sweep"]["1"]["trainable"]  # LoRA's parameters grow linearly in r
     live = score_format(adapted)
     # Every rank learns the format, far outside the noise of the test set (exercise 04.8 reads it with intervals).
