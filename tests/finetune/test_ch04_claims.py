@@ -62,7 +62,7 @@ def score_format(base):
 def test_the_adapters_were_made_from_the_shipped_checkpoint(results):
     assert results["base_sha256"] == file_sha256(COURSE_MODEL_DIR / "model.safetensors"), (
         "checkpoints/adapters/ was made from another checkpoint than checkpoints/tiny-gpt: "
-        "run `python -m ragft.make.adapters` again (about 15 minutes)")
+        "run `python -m ragft.make.adapters` again (about 10 minutes)")
 
 
 @pytest.fixture(scope="module")
