@@ -12,7 +12,7 @@ reader 35/48 right, 0/24 fabricated (by construction), 12/24 correct, 9/24 real 
 failures).
 On the 48 law test questions (gold: the governing passage): an overruled passage first for BM25 31%, dense 77%,
 hybrid 62%, and for none with the metadata filter; recall@1 dense 0.21 → 0.65, hybrid 0.31 → 0.71. Answers with
-the extractive reader over hybrid retrieval: up to date 15 → 28 of 48, out of date 14 → 0 (closed book 2 and 20).
+the extractive reader over hybrid retrieval, k=1: up to date 12 → 29 of 48, out of date 17 → 0 (closed book 2 and 20).
 The floors below leave headroom for platform noise, and break when a change breaks the story.
 """
 
