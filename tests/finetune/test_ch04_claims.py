@@ -18,10 +18,9 @@ from ragft.model.generation import generate_all
 from ragft.model.gpt import COURSE_MODEL_DIR, load_course_model
 from ragft.paths import file_sha256
 from ragft.rag.evaluation import rag_records
-from ragft.rag.knowledge_base import bm25_retriever
+from ragft.rag.knowledge_base import COURSE_K, course_retriever
 from ragft.world.load import cases_of, load_questions, load_style_transfer, load_task_format
 
-RAG_K = 2
 KNOWLEDGE_MARGIN = 0.2  # RAG must answer at least this much more of the new-case questions than domain fine-tuning
 RECORDED = 0.05  # a live score may differ this much from results.json (thread counts change float rounding)
 
@@ -81,12 +80,13 @@ def test_style_tuning_removes_the_jargon(style_rows, results):
 
 @pytest.fixture(scope="module")
 def knowledge(base) -> dict:
-    """The new cases' test questions: closed book before and after domain fine-tuning, and RAG with the base model."""
+    """The new cases' test questions: closed book before and after domain fine-tuning, and RAG with the base model
+    in chapter 03's setting."""
     questions = load_questions(case_split="new", split="test")
     domain = with_adapter(base, ADAPTERS_DIR / "domain")
     return {"closed book, base": qa_summary(closed_book_records(base, questions)),
             "closed book, domain-tuned": qa_summary(closed_book_records(domain, questions)),
-            "RAG, base": qa_summary(rag_records(base, bm25_retriever(), questions, RAG_K))}  # fmt: skip
+            "RAG, base": qa_summary(rag_records(base, course_retriever(), questions, COURSE_K))}  # fmt: skip
 
 
 def test_for_new_facts_retrieval_beats_fine_tuning(knowledge):
