@@ -47,11 +47,11 @@ NUMBER_WORD = (r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|f
                r"|hundred|thousand|million|billion|trillion)")
 MEASURE_WORD = r"(?:times|orders? of magnitude|percent|seconds|minutes|hours)"
 NUMBER = re.compile(
-    rf"(?<![\w.,\-/])(?P<value>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<decimals>\.\d+)?(?![\w.,]\d)"
+    rf"(?<![\w.,/])(?<!\w-)(?P<value>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<decimals>\.\d+)?(?![\w.,]\d)"
     rf"(?P<unit>\s?(?:%|×|(?:percent|x|times|orders? of magnitude|ms|s|seconds?|min|minutes?|hours?|GB|MB|KB|[kMBT]"
     rf"|st|nd|rd|th)\b))?(?P<total>\s?(?:of|/|out of)\s\d[\d,.]*)?"
     rf"|\b{NUMBER_WORD}\s{MEASURE_WORD}\b", re.IGNORECASE)
-SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n|\n(?=\s*(?:[-*|#]|\d+\.)\s)")
+SENTENCE_END = re.compile(r"(?<!\bv)(?<!\bal)(?<!e\.g)(?<!i\.e)[.!?](?=\s)|\n\s*\n|\n(?=\s*(?:[-*|#]|\d+\.)\s)")
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class TypedNumber:
     sentence: str
 
     def __str__(self) -> str:
-        return f"{self.notebook}, cell {self.cell}: {self.number!r} in \"{self.sentence}\""
+        return f"{self.notebook}, cell {self.cell} (from 0, the set-up cell): {self.number!r} in \"{self.sentence}\""
 
 
 def _flagged(match: re.Match) -> bool:
@@ -70,6 +70,10 @@ def _flagged(match: re.Match) -> bool:
         return True
     return bool(match["decimals"] or match["unit"] or match["total"] or "," in match["value"]
                 or int(match["value"]) >= 10)
+
+
+def _blank(match: re.Match) -> str:
+    return " " * len(match.group())  # keeps offsets, so the sentence is quoted from the text itself
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -94,8 +98,7 @@ def typed_numbers(path: Path, allow: list[dict], used: set[int] | None = None) -
         if cell["cell_type"] != "markdown":
             continue
         text = "".join(cell["source"])
-        blank = lambda m: " " * len(m.group())  # noqa: E731 - keeps offsets, so sentences come from the text
-        scanned = NOT_CLAIMS.sub(blank, TIME_LINE.sub(blank, text))
+        scanned = NOT_CLAIMS.sub(_blank, TIME_LINE.sub(_blank, text))
         allowed = [(i, m.span()) for i, e in entries for m in e["pattern"].finditer(text)]
         for match in NUMBER.finditer(scanned):
             if not _flagged(match):
@@ -151,12 +154,14 @@ def test_a_number_planted_in_a_chapters_markdown_is_flagged(tmp_path):
 
 
 def test_counts_ratios_and_number_words_are_flagged_but_structure_and_rendered_numbers_are_not(tmp_path):
-    markdown = ("It ranks the passage 5th; only 6 of 343 answers. IDF weighs ten times more, 3,633 documents.\n\n"
-                "## Step 11 · see chapter 03, `k = 0.5`, $\\ln 4096$, 2 layers and rank 8 (Hu et al. 2021).")
+    markdown = ("It ranks the passage 5th; only 6 of 343 answers. IDF weighs ten times more, 3,633 documents, -0.5.\n\n"
+                "## Step 11 · see chapter 03, `k = 0.5`, $\\ln 4096$, 2 layers, rank 8 of GPT-2, words 1-4 "
+                "(Hu et al. 2021).")
     rendered = 'display(Markdown(f"RAG answered {accuracy:.1%} of the questions, 93.7% in one run"))'
     cells = [{"cell_type": "markdown", "metadata": {}, "source": [markdown]},
              {"cell_type": "code", "metadata": {}, "source": [rendered], "outputs": [], "execution_count": None}]
     found = typed_numbers(_notebook(tmp_path, cells), [])
-    assert [f.number for f in found] == ["5th", "6 of 343", "ten times", "3,633"]
+    assert [f.number for f in found] == ["5th", "6 of 343", "ten times", "3,633", "0.5"]
     assert {f.cell for f in found} == {0}
     assert found[0].sentence == "It ranks the passage 5th; only 6 of 343 answers."
+    assert found[-1].sentence == "IDF weighs ten times more, 3,633 documents, -0.5."
