@@ -34,7 +34,7 @@ class Chapter:
 CHAPTERS = [
     Chapter("00_welcome", "Welcome", "check your set-up, meet the lawyer who filed invented cases, see the plan", 20),
     Chapter("01_how_llms_learn", "How LLMs learn", "train a tokenizer, write attention and a transformer block (checked against GPT-2), train a tiny GPT with your own training step, sample from it", 75),
-    Chapter("02_why_llms_hallucinate", "Why LLMs hallucinate", "measure fabricated citations, out-of-date answers and overconfidence", 60),
+    Chapter("02_why_llms_hallucinate", "Why LLMs hallucinate", "measure fabricated citations, out-of-date answers and how sure the model is; make it abstain when unsure", 60),
     Chapter("03_rag_from_scratch", "RAG from scratch", "build embeddings search, BM25 and hybrid retrieval; cut fabricated citations and out-of-date answers", 90),
     Chapter("04_finetuning_with_lora", "Fine-tuning with LoRA", "write LoRA, check it against peft, teach a format, a style and new facts", 90),
     Chapter("05_choosing", "Choosing: the decision matrix", "place use cases on the matrix and read the verdict off your own numbers", 60),

@@ -20,8 +20,9 @@ Four systems on the course's tiny GPT, each made by a builder from parts the cal
 them being assembled:
 
 - `prompting_system`: the base model, closed book, shown `FEW_SHOT` solved examples of the same task in its prompt;
-- `rag_system`: the base model reads the best BM25 passage (`Retrieval`; for the law today, overruled passages are
-  skipped by their metadata, chapter 03's `UpToDateRetriever`) with chapter 03's extractive reader;
+- `rag_system`: the base model reads the passage chapter 03's retriever puts first (`Retrieval`, chapter 03's
+  setting: hybrid search, one passage; for the law today, overruled passages are skipped by their metadata, chapter
+  03's `UpToDateRetriever`) with chapter 03's extractive reader;
 - `lora_system`: chapter 04's adapters, closed book: the domain adapter answers the knowledge and law questions,
   the format adapter the task, so each column gets fine-tuning's best shot;
 - `lora_rag_system`: one adapter fine-tuned to read retrieved passages (`make_adapters`' `retrieval` adapter, the
@@ -41,7 +42,7 @@ from __future__ import annotations
 import copy
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -50,12 +51,13 @@ from tqdm.auto import tqdm
 from ragft.evaluate.answer_format import format_scores
 from ragft.evaluate.answers import exact_match
 from ragft.evaluate.law import law_verdict
-from ragft.finetune.adapters import ADAPTERS_DIR, RETRIEVAL_K, load_results, with_adapter
+from ragft.finetune.adapters import ADAPTERS_DIR, load_results, with_adapter
 from ragft.finetune.lora import merge_lora
 from ragft.model.generation import generate_all
 from ragft.model.gpt import TinyGPT
-from ragft.rag import BM25Index, UpToDateRetriever
-from ragft.rag.knowledge_base import bm25_retriever, rag_prompt
+from ragft.rag import BM25Index, DenseRetriever, HybridRetriever, Retriever, UpToDateRetriever
+from ragft.rag.embeddings import MINILM_NAME, MemoEmbedder, load_embedder
+from ragft.rag.knowledge_base import COURSE_K, course_retriever, rag_prompt
 from ragft.rag.reader import FORMAT_TEMPLATE, context_of, copy_greedy
 from ragft.world.load import cases_of, load_knowledge_base, load_law_questions, load_questions, load_task_format
 from ragft.world.prompts import closed_book_prompt
@@ -80,7 +82,7 @@ class System:
     answer: Callable[[Sequence[str], str], list[str]]  # (questions, "knowledge", "skill" or "law") -> answers
     prompt: Callable[[str, str], str]  # (question, task) -> the prompt the model reads
     training_seconds: float  # to build it: adapters' training, the index's building
-    parameters_mb: float  # float32 weights and adapters, and the retrieval index, in memory
+    parameters_mb: float  # float32 weights and adapters, and the retriever, in memory
 
 
 # ---- the parts ------------------------------------------------------------------------------------------------
@@ -102,24 +104,45 @@ def few_shot_examples(count: int = FEW_SHOT) -> dict[str, list[tuple[str, str]]]
 
 @dataclass(frozen=True)
 class Retrieval:
-    """What RAG puts in front of a model: BM25 over the knowledge base and, for the law today, the same index
-    without the passages a later decision overruled."""
+    """What RAG puts in front of a model: chapter 03's retriever over the knowledge base (`COURSE_RETRIEVER`, the
+    `COURSE_K` best passages) and, for the law today, the same retriever without the passages a later decision
+    overruled."""
 
-    index: BM25Index
+    retriever: Retriever
     up_to_date: UpToDateRetriever
-    seconds: float  # to build the index
+    seconds: float  # to build it: BM25's index, the passages' vectors (chapter 03's disk cache), the embedding model
+    embedder: MemoEmbedder | None = None  # remembers the questions' vectors, embedded in one batch
 
     @classmethod
-    def build(cls) -> "Retrieval":
-        """The course's knowledge base indexed with BM25 (timed), and its up-to-date filter."""
+    def build(cls, questions: Iterable[str] = ()) -> "Retrieval":
+        """Chapter 03's retriever over the knowledge base (timed) and its up-to-date filter; `questions` are embedded
+        in one batch, so that searching them reads their vectors from memory."""
         start = time.perf_counter()
-        index = bm25_retriever()
+        embedder = MemoEmbedder()
+        retriever = course_retriever(embedder)
+        load_embedder()  # the embedding model, loaded now rather than at the first question
         seconds = time.perf_counter() - start
-        return cls(index, UpToDateRetriever(index, load_knowledge_base()), seconds)
+        embedder.prefetch(questions)
+        return cls(retriever, UpToDateRetriever(retriever, load_knowledge_base()), seconds, embedder)
 
     def prompt(self, question: str, task: str) -> str:
-        """The reading prompt: the `RETRIEVAL_K` best passages (current ones only for the law), then the question."""
-        return rag_prompt(self.up_to_date if task == "law" else self.index, question, RETRIEVAL_K)
+        """The reading prompt: the `COURSE_K` best passages (current ones only for the law), then the question."""
+        return rag_prompt(self.up_to_date if task == "law" else self.retriever, question, COURSE_K)
+
+    def mb(self) -> float:
+        """MB the retriever keeps in memory (`retriever_mb`)."""
+        return retriever_mb(self.retriever)
+
+
+def retriever_mb(retriever: Retriever) -> float:
+    """MB a retriever keeps in memory: a BM25 index's texts and postings; a dense retriever's passage vectors and
+    its embedding model (the course's MiniLM); the parts of a hybrid."""
+    if isinstance(retriever, HybridRetriever):
+        return sum(map(retriever_mb, retriever.retrievers))
+    if isinstance(retriever, DenseRetriever):
+        model_mb = tensor_mb(load_embedder()) if retriever.embedder.name == MINILM_NAME else 0.0
+        return len(retriever.index) * retriever.index.dim * 4 / 2**20 + model_mb  # float32 vectors
+    return index_mb(retriever)
 
 
 def read(model: TinyGPT, prompt: str) -> str:
@@ -161,7 +184,7 @@ def prompting_system(base: TinyGPT, shots: dict[str, list[tuple[str, str]]]) -> 
 def rag_system(base: TinyGPT, retrieval: Retrieval) -> System:
     """The base model reading the retrieved passage with the extractive reader (the format as a template)."""
     return System(RAG, lambda questions, task: [read(base, retrieval.prompt(q, task)) for q in questions],
-                  retrieval.prompt, retrieval.seconds, tensor_mb(base.model) + index_mb(retrieval.index))
+                  retrieval.prompt, retrieval.seconds, tensor_mb(base.model) + retrieval.mb())
 
 
 def lora_system(base: TinyGPT, domain: TinyGPT, task_format: TinyGPT, training_seconds: float) -> System:
@@ -182,12 +205,12 @@ def lora_rag_system(base: TinyGPT, retrieval: Retrieval, reader: TinyGPT, traini
     reader, reader_mb = served(base, reader)
     return System(LORA_RAG, lambda questions, task: [read(reader, retrieval.prompt(q, task)) for q in questions],
                   retrieval.prompt, training_seconds + retrieval.seconds,
-                  tensor_mb(base.model) + reader_mb + index_mb(retrieval.index))
+                  tensor_mb(base.model) + reader_mb + retrieval.mb())
 
 
 def course_systems(base: TinyGPT, adapters_dir=ADAPTERS_DIR) -> list[System]:
     """The four systems as chapter 05 assembles them, from the course model and chapter 04's shipped adapters."""
-    training, retrieval = load_results(adapters_dir), Retrieval.build()
+    training, retrieval = load_results(adapters_dir), Retrieval.build(QuestionSets.load().texts())
     adapter = lambda name: with_adapter(base, adapters_dir / name)  # noqa: E731
     seconds = lambda name: training[name]["seconds"]  # noqa: E731
     return [prompting_system(base, few_shot_examples()),
@@ -211,6 +234,10 @@ class QuestionSets:
     def load(cls) -> "QuestionSets":
         """The new-case test questions, the task-format test questions and the test questions about the law."""
         return cls(load_questions(case_split="new", split="test"), load_task_format("test"), load_law_questions("test"))
+
+    def texts(self) -> list[str]:
+        """Every question of the three sets."""
+        return [q.question for q in [*self.knowledge, *self.skill, *self.law]]
 
     def knowledge_and_skill(self, first: int | None = None) -> list[tuple[str, str]]:
         """(question, task) pairs of the knowledge and skill sets: every question, or the `first` of each set."""

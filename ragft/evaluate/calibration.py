@@ -1,4 +1,5 @@
-"""Confidence vs correctness: reliability bins, the expected calibration error (ECE), and their pictures."""
+"""Confidence vs correctness: reliability bins, the expected calibration error (ECE), abstaining below a confidence
+threshold (coverage vs selective accuracy), and their pictures."""
 
 from __future__ import annotations
 
@@ -45,6 +46,50 @@ def expected_calibration_error(confidences: Sequence[float], correct: Sequence[b
     return sum(b.count * abs(b.accuracy - b.mean_confidence) for b in bins if b.count) / len(confidences)
 
 
+@dataclass(frozen=True)
+class AbstentionPoint:
+    """Answer only when confidence >= threshold, else say "I don't know": how many were answered, how many of those
+    were right, out of how many questions."""
+
+    threshold: float
+    answered: int
+    right: int  # right answers among the answered ones
+    total: int
+
+    @property
+    def coverage(self) -> float:
+        """Share of the questions answered."""
+        return self.answered / self.total
+
+    @property
+    def selective_accuracy(self) -> float:
+        """Share of the answered questions answered right (nan when none is answered)."""
+        return self.right / self.answered if self.answered else math.nan
+
+
+def abstention_curve(confidences: Sequence[float], correct: Sequence[bool],
+                     thresholds: Sequence[float]) -> list[AbstentionPoint]:
+    """For each threshold t, answer the questions whose confidence is at least t and abstain on the others."""
+    if len(confidences) != len(correct):
+        raise ValueError(f"{len(confidences)} confidences but {len(correct)} correctness values")
+    if not confidences:
+        raise ValueError("abstention_curve needs at least one answer")
+    points = []
+    for t in thresholds:
+        answered = [bool(ok) for c, ok in zip(confidences, correct) if c >= t]
+        points.append(AbstentionPoint(t, len(answered), sum(answered), len(confidences)))
+    return points
+
+
+def threshold_for_accuracy(curve: Sequence[AbstentionPoint], target: float) -> AbstentionPoint:
+    """The point of `curve` with the lowest threshold whose answered questions are right at least `target` of the
+    time: the most questions answered while meeting the target."""
+    meeting = [p for p in curve if p.answered and p.selective_accuracy >= target]
+    if not meeting:
+        raise ValueError(f"no threshold of the curve reaches a selective accuracy of {target}")
+    return min(meeting, key=lambda p: p.threshold)
+
+
 def plot_reliability(bins: Sequence[ReliabilityBin], ax=None):
     """Reliability diagram: accuracy against mean confidence per bin, with the diagonal of perfect calibration."""
     import matplotlib.pyplot as plt
@@ -72,4 +117,24 @@ def plot_confidence_histogram(confidences: Sequence[float], correct: Sequence[bo
     ax.set(title="How sure the model was, right vs wrong", xlabel="confidence (probability of the answer)",
            ylabel="number of answers")
     ax.legend()
+    return ax
+
+
+def plot_abstention_curve(curves: dict[str, Sequence[AbstentionPoint]], chosen: float | None = None, ax=None):
+    """Selective accuracy against coverage as the threshold rises, one line per question set; `chosen` marks a
+    threshold's point on each line."""
+    import matplotlib.pyplot as plt
+
+    ax = ax or plt.subplots(figsize=(5.5, 4))[1]
+    for (name, curve), color in zip(curves.items(), ("tab:blue", "tab:orange", "tab:green")):
+        answered = [p for p in curve if p.answered]
+        ax.plot([p.coverage for p in answered], [p.selective_accuracy for p in answered], "-", color=color, label=name)
+        if chosen is not None:
+            point = min(curve, key=lambda p: abs(p.threshold - chosen))
+            ax.plot(point.coverage, point.selective_accuracy, "o", color=color, markeredgecolor="black")
+    if chosen is not None:
+        ax.plot([], [], "o", color="white", markeredgecolor="black", label=f"threshold {chosen:.2f}")
+    ax.set(title="Answer only when sure: coverage vs accuracy", xlabel="coverage (share of questions answered)",
+           ylabel="accuracy of the answered questions", xlim=(0, 1.02), ylim=(0, 1.02))
+    ax.legend(loc="lower left")
     return ax

@@ -36,9 +36,9 @@ RANKS = (1, 2, 4, 8, 16)
 SWEEP_ADAPTERS = {r: "task_format" if r == RANK else f"rank_sweep/r{r}" for r in RANKS}
 SHIPPED_ADAPTERS = tuple(dict.fromkeys([*ADAPTERS, *SWEEP_ADAPTERS.values()]))  # every adapter folder, once
 CONFIDENT = 0.5  # an answer is "confident" when the model gave it probability >= 0.5
-RAG_K = 2  # passages per RAG prompt, as in chapter 03
-# Passages per prompt of the retrieval adapter and of chapter 05: BM25 ranks the right passage first for every test
-# question (chapter 03), and one passage leaves room in the 256-token context for the format's long answers.
+# The retrieval adapter's training prompts: BM25's best passage in front of each train question (the adapter was made
+# before chapter 03 chose hybrid retrieval; it reads one passage, whichever retriever picked it). One passage, as
+# `ragft.rag.knowledge_base.COURSE_K`, also leaves room in the 256-token context for the format's long answers.
 RETRIEVAL_K = 1
 
 

@@ -42,8 +42,8 @@ import transformers
 
 from ragft.evaluate.answers import closed_book_summary, qa_summary
 from ragft.evaluate.style import style_scores
-from ragft.finetune.adapters import (ADAPTERS_DIR, ALPHA, CONFIDENT, RAG_K, RANK, RANKS, RECIPES, RESULTS_FILE,
-                                     RETRIEVAL_K, SHIPPED_ADAPTERS, SWEEP_ADAPTERS, TARGET_MODULES, Recipe, fine_tune,
+from ragft.finetune.adapters import (ADAPTERS_DIR, ALPHA, CONFIDENT, RANK, RANKS, RECIPES, RESULTS_FILE, RETRIEVAL_K,
+                                     SHIPPED_ADAPTERS, SWEEP_ADAPTERS, TARGET_MODULES, Recipe, fine_tune,
                                      format_test_scorer, load_results, train_lora, with_lora)
 from ragft.finetune.domain import domain_ids, domain_mix
 from ragft.finetune.lora import save_adapter, trainable_and_total
@@ -53,7 +53,7 @@ from ragft.model.gpt import COURSE_MODEL_DIR, TinyGPT, load_course_model
 from ragft.model.training import TrainHistory, train
 from ragft.paths import REPO_ROOT, file_sha256
 from ragft.rag.evaluation import rag_records
-from ragft.rag.knowledge_base import bm25_retriever, rag_prompt
+from ragft.rag.knowledge_base import COURSE_K, COURSE_RETRIEVER, bm25_retriever, course_retriever, rag_prompt
 from ragft.seed import DEFAULT_SEED, set_seed
 from ragft.world.load import load_questions, load_style_transfer, load_task_format
 from ragft.world.practice import format_practice
@@ -133,16 +133,17 @@ def make_retrieval_adapter(base: TinyGPT, out: Path, recipe: Recipe, seed: int) 
 
 
 def knowledge_table(base: TinyGPT, domain: TinyGPT) -> dict[str, dict]:
-    """New-case test questions answered closed book (base, after domain fine-tuning), with RAG, and with both;
-    plus known-case test questions closed book before and after (does the new knowledge push out the old?)."""
+    """New-case test questions answered closed book (base, after domain fine-tuning), with RAG (chapter 03's
+    setting), and with both; plus known-case test questions closed book before and after (does the new knowledge
+    push out the old?)."""
     new, known = load_questions(case_split="new", split="test"), load_questions(case_split="known", split="test")
-    retriever = bm25_retriever()
+    retriever = course_retriever()
     return {
         "new cases": {
             "closed book, base model": closed_book_summary(base, new, CONFIDENT),
             "closed book, after domain fine-tuning": closed_book_summary(domain, new, CONFIDENT),
-            "RAG, base model": qa_summary(rag_records(base, retriever, new, RAG_K), CONFIDENT),
-            "RAG, after domain fine-tuning": qa_summary(rag_records(domain, retriever, new, RAG_K), CONFIDENT),
+            "RAG, base model": qa_summary(rag_records(base, retriever, new, COURSE_K), CONFIDENT),
+            "RAG, after domain fine-tuning": qa_summary(rag_records(domain, retriever, new, COURSE_K), CONFIDENT),
         },
         "known cases": {
             "closed book, base model": closed_book_summary(base, known, CONFIDENT),
@@ -167,7 +168,7 @@ def make_adapters(out: Path = ADAPTERS_DIR, base_dir: Path = COURSE_MODEL_DIR, s
     base = load_course_model(base_dir)
     results: dict = {"command": command, "threads": threads, "seed": seed,
                      "rank": RANK, "alpha": ALPHA, "target_modules": TARGET_MODULES,
-                     "confidence threshold": CONFIDENT, "rag_k": RAG_K}  # fmt: skip
+                     "confidence threshold": CONFIDENT, "rag_retriever": COURSE_RETRIEVER, "rag_k": COURSE_K}  # fmt: skip
 
     print("1/6 task format")
     model = with_lora(base)

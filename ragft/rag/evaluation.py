@@ -17,6 +17,7 @@ from ragft.evaluate.answers import AnswerRecord, answer_record, closed_book_reco
 from ragft.evaluate.citations import CITED_KINDS, CitationChecker, citation_rates, citation_verdict
 from ragft.model.gpt import Answer, TinyGPT
 from ragft.evaluate.law import with_law_verdicts
+from ragft.rag.knowledge_base import COURSE_K
 from ragft.rag.prompt import build_prompt
 from ragft.rag.metrics import mrr, recall_at_k
 from ragft.rag.pipeline import RAG
@@ -152,7 +153,7 @@ def generator(model: TinyGPT, max_new_tokens: int = 48) -> Callable[[str], str]:
 
 
 def rag_records(model: TinyGPT, retriever: Retriever, questions: Sequence[GoldQuestion],
-                k: int = 2) -> list[AnswerRecord]:
+                k: int = COURSE_K) -> list[AnswerRecord]:
     """Answers read by chapter 03's extractive reader from the k best passages, each with its confidence and the
     passages it read."""
     records = []
@@ -169,7 +170,7 @@ def rag_records(model: TinyGPT, retriever: Retriever, questions: Sequence[GoldQu
 
 
 def law_rag_records(model: TinyGPT, retriever: Retriever, questions: Sequence[LawQuestion],
-                    k: int = 2) -> list[AnswerRecord]:
+                    k: int = COURSE_K) -> list[AnswerRecord]:
     """`rag_records` of questions about the law, each with its law verdict (up to date, out of date, wrong)."""
     return with_law_verdicts(rag_records(model, retriever, questions, k), questions)
 

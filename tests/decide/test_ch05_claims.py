@@ -7,13 +7,18 @@ reader or the data that breaks the story fails here.
 """
 
 import random
+from dataclasses import replace
 
 import pytest
 
 from ragft.decide.head_to_head import (BOTH_CORRECT, COMPLIANCE, KNOWLEDGE, LORA, LORA_RAG, MEMORY,
                                        OUT_OF_DATE, PROMPT_TOKENS, PROMPTING, RAG, SYSTEMS, TIE, TRAINING, UP_TO_DATE,
                                        QuestionSets, best_systems, course_systems, head_to_head, verdict)
-from ragft.finetune.adapters import ADAPTERS_DIR, load_results, with_adapter
+from ragft.finetune.adapters import ADAPTERS_DIR, RECIPES, RETRIEVAL_K, load_results, train_lora, with_adapter
+from ragft.finetune.sft import Pair
+from ragft.rag.evaluation import rag_records
+from ragft.rag.knowledge_base import COURSE_K, bm25_retriever, course_retriever, rag_prompt
+from ragft.world.load import load_task_format
 from ragft.model.gpt import load_course_model
 from ragft.rag.reader import FORMAT_TEMPLATE, context_of, copy_greedy
 from ragft.world.practice import format_practice
@@ -36,15 +41,13 @@ def table(base) -> dict:
     return head_to_head(course_systems(base), base, progress=False)
 
 
-def test_every_system_is_scored_on_every_test_question(table):
+def test_rag_reads_the_new_cases_as_chapters_03_and_04_do(base, table):
+    # Chapter 05's RAG is chapter 03's setting (retriever, passages, reader) plus the format template: on the
+    # new-case questions it must score within two answers of chapter 03's reading (chapter 04's RAG row).
     assert list(table) == list(SYSTEMS)
-    tests = QuestionSets.load()
-    # every score is a count of the set's answers, and a column's shares of one test set add up to at most 1
-    for row in table.values():
-        for measure, size in ((KNOWLEDGE, len(tests.knowledge)), (COMPLIANCE, len(tests.skill)),
-                              (UP_TO_DATE, len(tests.law)), (OUT_OF_DATE, len(tests.law))):
-            assert row[measure] * size == pytest.approx(round(row[measure] * size)), (measure, row)
-        assert row[BOTH_CORRECT] <= row[COMPLIANCE] and row[UP_TO_DATE] + row[OUT_OF_DATE] <= 1, row
+    questions = QuestionSets.load().knowledge
+    chapter_03 = sum(r.correct for r in rag_records(base, course_retriever(), questions, COURSE_K)) / len(questions)
+    assert abs(table[RAG][KNOWLEDGE] - chapter_03) <= 2 / len(questions), (table[RAG][KNOWLEDGE], chapter_03)
 
 
 def test_rag_adds_knowledge(table):
@@ -72,9 +75,25 @@ def test_the_costs_differ_in_kind(table):
     # Retrieval pays per answer: the passage rides along in every prompt. Fine-tuning pays up front.
     assert table[RAG][PROMPT_TOKENS] >= 3 * table[LORA][PROMPT_TOKENS]
     assert table[RAG][PROMPT_TOKENS] == table[LORA_RAG][PROMPT_TOKENS]  # the same prompts: only the adapter differs
-    assert table[PROMPTING][TRAINING] == 0 and table[RAG][TRAINING] < 1
-    assert table[LORA][TRAINING] > 10 and table[LORA_RAG][TRAINING] > 10
+    recorded = load_results()
+    # building the retriever (measured) costs a small part of training the adapter (recorded by make.adapters)
+    assert 10 * table[RAG][TRAINING] < recorded["retrieval"]["seconds"], (table[RAG][TRAINING], recorded["retrieval"])
+    assert table[LORA_RAG][TRAINING] == pytest.approx(recorded["retrieval"]["seconds"] + table[RAG][TRAINING])
     assert table[PROMPTING][MEMORY] < table[RAG][MEMORY] < table[LORA_RAG][MEMORY]
+
+
+def test_the_recorded_training_time_is_this_machine_s_step_time(base):
+    # results.json's training seconds feed the "training (s)" column: two steps of the retrieval adapter's recipe,
+    # timed here on its own prompts, must put the recorded seconds per step within a factor of 4 (threads and load
+    # differ between machines; a mislabelled or quick run does not).
+    recorded = load_results()["retrieval"]
+    recipe = replace(RECIPES["retrieval"], steps=3)
+    bm25 = bm25_retriever()
+    pairs = [Pair(rag_prompt(bm25, e.question, RETRIEVAL_K), e.target) for e in load_task_format("train")[:48]]
+    history = train_lora(base, pairs, recipe, progress=False)[1]
+    measured = history.seconds / recipe.steps
+    assert recorded["seconds"] == pytest.approx(recorded["seconds per step"] * recorded["recipe"]["steps"], rel=0.2)
+    assert measured / 4 <= recorded["seconds per step"] <= 4 * measured, (recorded["seconds per step"], measured)
 
 
 def test_the_verdict_reads_the_five_claims_off_the_table(table):

@@ -26,7 +26,7 @@ from ragft.model.generation import generate_all
 from ragft.model.gpt import COURSE_MODEL_DIR, load_course_model
 from ragft.paths import file_sha256
 from ragft.rag.evaluation import rag_records
-from ragft.rag.knowledge_base import bm25_retriever
+from ragft.rag.knowledge_base import COURSE_K, COURSE_RETRIEVER, course_retriever
 from ragft.seed import set_seed
 from ragft.world.load import load_questions, load_style_transfer, load_task_format
 
@@ -102,10 +102,11 @@ def test_style_tuning_removes_the_jargon(style_rows, results):
 @pytest.fixture(scope="module")
 def knowledge(base, results) -> dict:
     """results.json's knowledge table measured again: the new cases' test questions closed book before and after
-    domain fine-tuning, with RAG on the base and the domain-tuned model; the known cases' closed book before and after."""
+    domain fine-tuning, with RAG (chapter 03's setting) on the base and the domain-tuned model; the known cases' closed
+    book before and after."""
     new, known = load_questions(case_split="new", split="test"), load_questions(case_split="known", split="test")
-    domain, retriever = with_adapter(base, ADAPTERS_DIR / "domain"), bm25_retriever()
-    rag_k = results["rag_k"]
+    assert (results["rag_retriever"], results["rag_k"]) == (COURSE_RETRIEVER, COURSE_K)  # the setting recorded
+    domain, retriever, rag_k = with_adapter(base, ADAPTERS_DIR / "domain"), course_retriever(), COURSE_K
     return {
         "new cases": {
             "closed book, base model": closed_book_summary(base, new, CONFIDENT),

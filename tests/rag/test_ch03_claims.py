@@ -1,14 +1,18 @@
 """Chapter 03's measured claims, with margins: retrieval quality, RAG vs closed book on new cases, FAISS = NumPy.
 
-Measured (seed 1234 world with precedence, course checkpoint). Retriever choice on dev, recall@2 on the 48 new-case
-and (right rule) on the 48 user-phrased questions: BM25 0.958 / 0.562, dense 0.688 / 0.917, hybrid 0.875 / 0.750,
-so the best worst case is hybrid. On the 48 user-phrased test questions, right-rule recall@1: BM25 0.396, dense
-0.750, hybrid 0.708. On the 48 new-case test questions: closed book accuracy 0.000, citations 50% fabricated / 50%
-real but wrong; RAG (hybrid, k=2) with free generation 0.208, 71% fabricated; with the extractive reader 0.500, 0%
-fabricated (38% correct, 50% real but wrong), 2 retrieval misses and 22 reading failures among 24 wrong answers.
+Measured (seed 1234 world with precedence, course checkpoint). Retriever choice on dev, recall@1 / recall@2 on the
+48 new-case and (right rule) on the 48 user-phrased questions: BM25 0.896 / 0.958 and 0.562 / 0.562, dense
+0.521 / 0.688 and 0.896 / 0.917, hybrid 0.688 / 0.875 and 0.729 / 0.750, so the best worst case is hybrid. Passages
+per prompt on dev (hybrid, extractive reader): k=1 32/48 right, k=2 19/48, so k = 1 (`COURSE_K`). On the 48
+user-phrased test questions, right-rule recall@1: BM25 0.396, dense 0.750, hybrid 0.708. On the 48 new-case test
+questions (24 answers that should cite a case): closed book accuracy 0/48, citations 12/24 fabricated, 12/24 real
+but wrong; RAG (hybrid, k=1) with free generation 19/48 right, 18/24 fabricated, 0/24 correct; with the extractive
+reader 35/48 right, 0/24 fabricated (by construction), 12/24 correct, 9/24 real but wrong, 3/24 without a citation;
+6 retrieval misses and 7 reading failures among its 13 wrong answers (with k=2: 24/48 right, 2 misses, 22 reading
+failures).
 On the 48 law test questions (gold: the governing passage): an overruled passage first for BM25 31%, dense 77%,
 hybrid 62%, and for none with the metadata filter; recall@1 dense 0.21 → 0.65, hybrid 0.31 → 0.71. Answers with
-the extractive reader over hybrid retrieval: up to date 15 → 28 of 48, out of date 14 → 0 (closed book 2 and 20).
+the extractive reader over hybrid retrieval, k=1: up to date 12 → 29 of 48, out of date 17 → 0 (closed book 2 and 20).
 The floors below leave headroom for platform noise, and break when a change breaks the story.
 """
 
@@ -24,12 +28,11 @@ from ragft.evaluate.answers import AnswerRecord
 from ragft.evaluate.law import law_table
 from ragft.rag import UpToDateRetriever
 from ragft.rag.evaluation import (compare_closed_book_and_rag, failure_breakdown, generator, law_rag_records,
-                                  retrieval_report, retrieval_scores, search_all, summarize)
+                                  rag_records, retrieval_report, retrieval_scores, search_all, summarize)
+from ragft.rag.knowledge_base import COURSE_K, COURSE_RETRIEVER, knowledge_base_retrievers
 from ragft.rag.reader import extractive_generator
 from ragft.world.load import load_knowledge_base, load_law_questions, load_questions
 
-RAG_K = 2  # passages per prompt, as in the chapter
-CHAPTER_RETRIEVER = "hybrid"  # the chapter's choice: the best worst case over both kinds of dev question
 RAG_MARGIN = 0.3  # RAG accuracy must beat closed book by at least this much (absolute)
 
 
@@ -115,27 +118,75 @@ def test_the_best_worst_case_on_dev_is_the_chapters_retriever(world):
                for name, r in world["retrievers"].items()}
     assert max(recall2, key=lambda name: recall2[name][0]) == "BM25"  # best on questions that quote the records
     assert max(recall2, key=lambda name: recall2[name][1]) == "dense"  # best on questions in users' words
-    worst = {name: min(pair) for name, pair in recall2.items()}
-    assert max(worst, key=worst.get) == CHAPTER_RETRIEVER
-    assert worst[CHAPTER_RETRIEVER] >= max(v for name, v in worst.items() if name != CHAPTER_RETRIEVER) + 0.03, recall2
+    recall1 = {name: (recall_at_k(search_all(r, cases), [q.gold_passage_ids for q in cases], 1),
+                      recall_at_k(rule_level(search_all(r, users), kb), [[q.rule_id] for q in users], 1))
+               for name, r in world["retrievers"].items()}
+    worst = {name: min(*recall1[name], *recall2[name]) for name in recall2}
+    assert max(worst, key=worst.get) == COURSE_RETRIEVER
+    assert worst[COURSE_RETRIEVER] >= max(v for name, v in worst.items() if name != COURSE_RETRIEVER) + 0.03, worst
+
+
+def test_the_package_s_retrievers_are_the_chapter_s(world):
+    package = knowledge_base_retrievers(world["embedder"])
+    for question in world["questions"][::20]:
+        for name, retriever in world["retrievers"].items():
+            assert [h.id for h in package[name].search(question.question, 5)] == \
+                   [h.id for h in retriever.search(question.question, 5)], name
+
+
+def test_one_passage_reads_better_than_two_on_dev_and_on_test(world):
+    # COURSE_K is chosen on dev by the extractive reader's right answers; the test questions must agree.
+    model, retriever = load_course_model(), world["retrievers"][COURSE_RETRIEVER]
+    dev = load_questions(case_split="new", split="dev")
+    test = [q for q in world["questions"] if q.case_split == "new"]
+    world["embedder"].prefetch(q.question for q in dev)
+    for questions in (dev, test):
+        right = {k: sum(r.correct for r in rag_records(model, retriever, questions, k)) for k in (1, 2)}
+        assert max(right, key=right.get) == COURSE_K
+        assert right[COURSE_K] >= right[3 - COURSE_K] + 0.1 * len(questions), right  # 5 of 48: beyond a slip or two
 
 
 @pytest.fixture(scope="module")
 def comparison(world):
-    """Closed book vs RAG (the chapter's retriever, k=2), free and extractive, on the 48 new-case test questions."""
+    """Closed book vs RAG (the course's setting), free and extractive, on the 48 new-case test questions."""
     model = load_course_model()
-    retriever = world["retrievers"][CHAPTER_RETRIEVER]
-    rags = {"RAG, free": RAG(retriever, generator(model), k=RAG_K),
-            "RAG, extractive": RAG(retriever, extractive_generator(model), k=RAG_K)}
+    retriever = world["retrievers"][COURSE_RETRIEVER]
+    rags = {"RAG, free": RAG(retriever, generator(model), k=COURSE_K),
+            "RAG, extractive": RAG(retriever, extractive_generator(model), k=COURSE_K)}
     new_test = [q for q in world["questions"] if q.case_split == "new"]
     return compare_closed_book_and_rag(model, rags, new_test, CitationChecker())
 
 
-def test_rag_cuts_fabricated_citations(comparison):
-    closed, rag = comparison["closed book"], comparison["RAG, extractive"]
-    assert rag["n_cited"] == closed["n_cited"] == 24
-    assert rag["citations"]["fabricated"] <= 0.05
-    assert closed["citations"]["fabricated"] >= 0.35  # closed book invents many of its citations to new cases
+def cited(summary: dict) -> dict[str, int]:
+    """The citation verdicts of a summary as counts of the answers that should cite a case."""
+    return {verdict: round(rate * summary["n_cited"]) for verdict, rate in summary["citations"].items()}
+
+
+def test_free_generation_with_rag_fabricates_as_much_as_closed_book(comparison):
+    # The chapter says so: retrieval alone does not stop fabrication; a small model drifts while copying a citation
+    # (measured 18/24 fabricated vs 12/24 closed book). Fails if free generation learns to copy citations faithfully.
+    closed, free = cited(comparison["closed book"]), cited(comparison["RAG, free"])
+    assert comparison["RAG, free"]["n_cited"] == comparison["closed book"]["n_cited"] == 24
+    assert closed["fabricated"] >= 8  # closed book invents many of its citations to new cases (measured 12)
+    assert free["fabricated"] >= closed["fabricated"], (free, closed)
+    assert free["correct"] <= 2, free  # and it almost never copies one right (measured 0)
+
+
+def test_the_extractive_reader_pays_for_its_zero_fabrication(comparison):
+    # Zero fabricated citations hold by construction (it copies spans of real passages); what it costs is measured.
+    free, extractive = cited(comparison["RAG, free"]), cited(comparison["RAG, extractive"])
+    assert extractive["fabricated"] == 0  # a regression test of the decoder, not a finding
+    assert 1 <= extractive["no_citation"] <= 6, extractive  # some answers carry no citation (measured 3 of 24)
+    assert extractive["correct"] >= free["correct"] + 6, (extractive, free)  # measured 12 vs 0
+    assert extractive["correct"] <= 18, extractive  # and many are still not the right case (measured 12 of 24)
+    assert 0.6 <= comparison["RAG, extractive"]["accuracy"] <= 0.85  # measured 35/48 = 0.729
+
+
+def test_chapter_04_s_rag_row_reads_exactly_as_chapter_03(world, comparison):
+    # Chapter 04 scores RAG with `rag_records` (which also keeps each answer's confidence): the same answers.
+    new_test = [q for q in world["questions"] if q.case_split == "new"]
+    records = rag_records(load_course_model(), world["retrievers"][COURSE_RETRIEVER], new_test, COURSE_K)
+    assert [r.prediction for r in records] == [r.prediction for r in comparison["RAG, extractive"]["records"]]
 
 
 def test_rag_lifts_accuracy_far_above_closed_book(comparison):
@@ -146,11 +197,13 @@ def test_rag_lifts_accuracy_far_above_closed_book(comparison):
     assert extractive >= free
 
 
-def test_rag_failures_are_mostly_reading_failures_not_retrieval_misses(comparison):
-    # The chapter's retriever with k=2 nearly always puts the gold passage in the prompt: most wrong answers are misread.
+def test_with_one_passage_retrieval_misses_are_which_case_held_questions(comparison):
+    # One passage, from a retriever that is weakest on "which case held that ...": those are the misses (measured 6,
+    # all of that kind); the other wrong answers are reading failures (measured 7).
     table = failure_breakdown(comparison["RAG, extractive"]["records"])
-    misses = sum(row["retrieval miss"] for row in table.values())
-    assert misses <= 0.25 * sum(row["reading failure"] for row in table.values())
+    misses = {kind: row["retrieval miss"] for kind, row in table.items()}
+    assert misses["case_for_rule"] >= 3 and sum(misses.values()) == misses["case_for_rule"], table
+    assert sum(row["reading failure"] for row in table.values()) >= 3, table
 
 
 def test_summaries_on_a_hand_example():
@@ -207,9 +260,9 @@ def test_metadata_keeps_overruled_passages_out_of_first_place(world, law):
 def test_rag_with_metadata_answers_the_law_of_today(world, law):
     questions, kb = law
     model = load_course_model()
-    retriever = world["retrievers"][CHAPTER_RETRIEVER]
-    before = law_table(law_rag_records(model, retriever, questions), questions)["all"]
-    after = law_table(law_rag_records(model, UpToDateRetriever(retriever, kb), questions), questions)["all"]
+    retriever = world["retrievers"][COURSE_RETRIEVER]
+    before = law_table(law_rag_records(model, retriever, questions, COURSE_K), questions)["all"]
+    after = law_table(law_rag_records(model, UpToDateRetriever(retriever, kb), questions, COURSE_K), questions)["all"]
     assert before["out of date"] >= 0.25 * before["questions"]  # answers built on an overruled passage
     assert after["out of date"] == 0  # nothing overruled reaches the prompt
     assert after["up to date"] >= before["up to date"] + 0.2 * after["questions"]
