@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ragft.evaluate.answer_format import format_scores
 from ragft.finetune.lora import apply_lora, load_adapter
-from ragft.finetune.sft import Pair, pair_examples, train_pairs
+from ragft.finetune.sft import Pair, evaluate_pairs, format_pair, pair_examples, train_pairs
+from ragft.model.generation import generate_all
 from ragft.model.gpt import TinyGPT
 from ragft.model.training import TrainConfig, TrainHistory
 from ragft.paths import CHECKPOINTS_DIR
 from ragft.seed import DEFAULT_SEED, set_seed
+from ragft.world.load import cases_of, load_task_format
 
 
 # LoRA wraps every linear layer of a GPT-2 block: attention's c_attn and c_proj, the MLP's c_fc and c_proj.
@@ -29,6 +32,9 @@ ADAPTERS = ("task_format", "style", "domain", "retrieval")
 RANK = 8
 ALPHA = 16  # fixed, as peft's default usage: the update is scaled by ALPHA / r
 RANKS = (1, 2, 4, 8, 16)
+# The rank sweep's adapters (the task-format recipe at each rank); rank RANK is the task_format adapter, the same run.
+SWEEP_ADAPTERS = {r: "task_format" if r == RANK else f"rank_sweep/r{r}" for r in RANKS}
+SHIPPED_ADAPTERS = tuple(dict.fromkeys([*ADAPTERS, *SWEEP_ADAPTERS.values()]))  # every adapter folder, once
 CONFIDENT = 0.5  # an answer is "confident" when the model gave it probability >= 0.5
 # The retrieval adapter's training prompts: BM25's best passage in front of each train question (the adapter was made
 # before chapter 03 chose hybrid retrieval; it reads one passage, whichever retriever picked it). One passage, as
@@ -89,6 +95,20 @@ def with_adapter(base: TinyGPT, directory: str | Path) -> TinyGPT:
     model = copy.deepcopy(base)
     load_adapter(model.model, directory)
     return model
+
+
+def format_test_scorer(base: TinyGPT) -> Callable[[TinyGPT], dict[str, float]]:
+    """The scorer of the task-format test split, as results.json records it: a model's format scores (greedy answers)
+    and its loss on the targets."""
+    test = load_task_format("test")
+    pairs, cases = [format_pair(e) for e in test], cases_of(test)
+    examples = pair_examples(base, pairs)
+
+    def score(model: TinyGPT) -> dict[str, float]:
+        answers = generate_all(model, [pair.prompt for pair in pairs])
+        return {**format_scores(answers, cases), "target loss": evaluate_pairs(model.model, examples)}
+
+    return score
 
 
 def load_results(directory: Path = ADAPTERS_DIR) -> dict:

@@ -13,6 +13,7 @@ Writes one adapter per kind of fine-tuning (LoRA r=8 on every linear layer: c_at
   (the RAFT recipe: fine-tuning on retrieval prompts), with format items about hypothetical cases so that the
   adapter copies names it has never seen;
 
+the rank sweep's adapters in `rank_sweep/r1`, `r2`, `r4`, `r16` (rank 8 is `task_format/`, the same run),
 and `results.json` with the numbers of these long runs, which chapter 04 shows beside its short live runs of the same
 recipes (`ragft.finetune.adapters.RECIPES`): before/after scores of the three runs on the test split,
 knowledge injection by fine-tuning vs RAG on the new cases' test questions (with confident-wrong rates), the rank
@@ -39,15 +40,14 @@ from pathlib import Path
 import torch
 import transformers
 
-from ragft.evaluate.answer_format import format_scores
 from ragft.evaluate.answers import closed_book_summary, qa_summary
 from ragft.evaluate.style import style_scores
-from ragft.finetune.adapters import (ADAPTERS, ADAPTERS_DIR, ALPHA, CONFIDENT, RANK, RANKS, RECIPES, RESULTS_FILE,
-                                     RETRIEVAL_K, TARGET_MODULES, Recipe, fine_tune, load_results, train_lora,
-                                     with_lora)
+from ragft.finetune.adapters import (ADAPTERS_DIR, ALPHA, CONFIDENT, RANK, RANKS, RECIPES, RESULTS_FILE, RETRIEVAL_K,
+                                     SHIPPED_ADAPTERS, SWEEP_ADAPTERS, TARGET_MODULES, Recipe, fine_tune,
+                                     format_test_scorer, load_results, train_lora, with_lora)
 from ragft.finetune.domain import domain_ids, domain_mix
 from ragft.finetune.lora import save_adapter, trainable_and_total
-from ragft.finetune.sft import Pair, evaluate_pairs, format_pair, pair_examples, style_pair
+from ragft.finetune.sft import Pair, format_pair, style_pair
 from ragft.model.generation import generate_all
 from ragft.model.gpt import COURSE_MODEL_DIR, TinyGPT, load_course_model
 from ragft.model.training import TrainHistory, train
@@ -55,7 +55,7 @@ from ragft.paths import REPO_ROOT, file_sha256
 from ragft.rag.evaluation import rag_records
 from ragft.rag.knowledge_base import COURSE_K, COURSE_RETRIEVER, bm25_retriever, course_retriever, rag_prompt
 from ragft.seed import DEFAULT_SEED, set_seed
-from ragft.world.load import cases_of, load_questions, load_style_transfer, load_task_format
+from ragft.world.load import load_questions, load_style_transfer, load_task_format
 from ragft.world.practice import format_practice
 from ragft.world.prompts import reading_prompt
 
@@ -85,14 +85,7 @@ def run_record(model: TinyGPT, history: TrainHistory, recipe: Recipe) -> dict:
 
 def format_run(base: TinyGPT, model: TinyGPT, recipe: Recipe, seed: int) -> tuple[dict, Callable[[TinyGPT], dict]]:
     """Train `model` on the task-format train split; return its record and the scorer of the test split."""
-    test = load_task_format("test")
-    cases = cases_of(test)
-    test_examples = pair_examples(base, [format_pair(e) for e in test])
-
-    def score(m: TinyGPT) -> dict:
-        answers = generate_all(m, [format_pair(e).prompt for e in test])
-        return {**format_scores(answers, cases), "target loss": evaluate_pairs(m.model, test_examples)}
-
+    score = format_test_scorer(base)
     history = fine_tune(model, [format_pair(e) for e in load_task_format("train")], recipe, seed)
     return run_record(model, history, recipe), score
 
@@ -202,6 +195,7 @@ def make_adapters(out: Path = ADAPTERS_DIR, base_dir: Path = COURSE_MODEL_DIR, s
             model = with_lora(base, r)
             record, score = format_run(base, model, recipes["task_format"], seed)
             sweep[r] = {**record, **score(model)}
+            save_adapter(model.model, out / SWEEP_ADAPTERS[r])  # small: the test suite measures each one again
     results["rank_sweep"] = {str(r): {k: v for k, v in sweep[r].items() if k not in ("loss", "recipe")} for r in RANKS}
 
     print("5/6 full fine-tuning on the task format")
@@ -213,7 +207,7 @@ def make_adapters(out: Path = ADAPTERS_DIR, base_dir: Path = COURSE_MODEL_DIR, s
     print("6/6 retrieval adapter (chapter 05's LoRA + RAG)")
     results["retrieval"] = make_retrieval_adapter(base, out, recipes["retrieval"], seed)
 
-    results["adapter_files"] = {name: adapter_file(out, name, command, threads) for name in ADAPTERS}
+    results["adapter_files"] = {name: adapter_file(out, name, command, threads) for name in SHIPPED_ADAPTERS}
     results["checkpoint_bytes"] = (base_dir / "model.safetensors").stat().st_size
     results["base_sha256"] = file_sha256(base_dir / "model.safetensors")  # the adapters fit this checkpoint only
     results["seconds"] = time.perf_counter() - start

@@ -13,6 +13,7 @@ import torch
 
 from ragft.course.checks import FAILED, ch03, ch04, ch05
 from ragft.decide.matrix import BOTH, FINE_TUNING, PROMPTING, RAG, SCENARIOS, UseCase
+from ragft.evaluate.intervals import wilson_interval
 from ragft.paths import REPO_ROOT
 
 from exercise_harness import assert_stub_and_crash_are_explained, assert_the_solution_passes, solution_functions
@@ -80,10 +81,12 @@ WRONG_04 = {
         lambda c, p, th: (sum(x > th for ok, x in zip(c, p) if not ok) / max(1, sum(not ok for ok in c))),  # > not >=
         lambda c, p, th: sum(x >= th for ok, x in zip(c, p) if not ok) / max(1, sum(not ok for ok in c)),  # 0 not nan
         lambda c, p, th: [x for ok, x in zip(c, p) if not ok and x >= th]],  # wrong type
-    8: [lambda q, tol: max(q, key=q.get),  # the best rank, not the smallest sufficient one
-        lambda q, tol: min(q),  # always the smallest
-        lambda q, tol: next(r for r, v in q.items() if v >= max(q.values()) - tol),  # first in dict order
-        lambda q, tol: str(min(q))],  # wrong type
+    8: [lambda c, n: min(r for r, k in c.items() if k >= max(c.values()) - 0.02 * n),  # within 2 points of the best
+        lambda c, n: max(c, key=c.get),  # the best rank, not the smallest sufficient one
+        lambda c, n: min(c),  # always the smallest
+        lambda c, n: min(r for r, k in c.items() if wilson_interval(k, n)[1] >= max(c.values()) / n),  # best's rate
+        lambda c, n: next(r for r, k in c.items() if wilson_interval(k, n)[1] >= wilson_interval(max(c.values()), n)[0]),
+        lambda c, n: str(min(c))],  # wrong type
 }
 
 

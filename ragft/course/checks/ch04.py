@@ -1,5 +1,5 @@
 """Checks for chapter 04's exercises: memory arithmetic, LoRA's parameter count, forward pass and merge, target
-modules, the masked fine-tuning labels, the confident-wrong rate, and reading a rank sweep."""
+modules, the masked fine-tuning labels, the confident-wrong rate, and reading a rank sweep with its intervals."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from torch import nn
 from ragft.course.checks import (Mismatch, Verdict, expect_array, expect_close, expect_equal, expect_type, more_help_for,
                                  run_check)
 from ragft.evaluate.answers import confident_wrong_rate as reference_confident_wrong_rate
+from ragft.evaluate.intervals import wilson_interval
 from ragft.finetune.lora import LoRALinear, lora_layers
 from ragft.finetune.memory import gpt_linear_shapes, lora_parameter_count
 from ragft.finetune.sft import masked_example
@@ -34,7 +35,9 @@ def exercise_1(full_finetuning_gb) -> Verdict:
                               "per number, divided by 1e9")
     return run_check("Exercise 1 · the memory bill of full fine-tuning", test,
                      hint="four numbers per parameter: weight, gradient, two AdamW moments",
-                     success="A 7B model needs 112 GB in fp32 before a single activation: more than any laptop.")
+                     success=f"7e9 parameters need {4 * 7e9 * 4 / 1e9:.0f} GB in fp32 before a single activation "
+                             f"(the chapter's Llama 2 7B, 6.74e9 of them: {4 * 6.74e9 * 4 / 1e9:.0f} GB): more than any "
+                             "laptop.")
 
 
 def _lora_count(n_layer: int, n_embd: int, r: int, targets: list[str]) -> int:
@@ -58,7 +61,8 @@ def exercise_2(lora_parameters) -> Verdict:
                               "c_attn maps d to 3d, attn.c_proj d to d, c_fc d to 4d, mlp.c_proj 4d to d")
     return run_check("Exercise 2 · counting LoRA's parameters", test,
                      hint="a targeted layer with `in` inputs and `out` outputs gets r * (in + out) parameters",
-                     success="At r=8 on every layer our model (4 blocks, width 192) trains 98,304 numbers.")
+                     success=f"At r=8 on every layer our model (4 blocks, width 192) trains "
+                             f"{_lora_count(4, 192, 8, list(GPT2_LAYERS)):,} numbers.")
 
 
 def _random_lora(seed: int, d_in: int = 6, d_out: int = 4, r: int = 2, alpha: float = 8.0) -> dict:
@@ -185,31 +189,29 @@ def exercise_7(confident_wrong_rate) -> Verdict:
                      success="This is the number to watch when fine-tuning on facts the model does not know.")
 
 
+# (right answers out of n, by rank; n; the smallest rank not measurably worse than the best)
 SWEEPS = [
-    ({1: 0.60, 2: 0.80, 4: 0.95, 8: 0.96, 16: 0.97}, 0.02, 4),
-    ({1: 0.95, 2: 0.96, 4: 0.94, 8: 0.96, 16: 0.95}, 0.02, 1),
-    ({1: 0.10, 2: 0.20, 4: 0.30, 8: 0.40, 16: 0.50}, 0.05, 16),
-    ({16: 0.9, 1: 0.5, 4: 0.89, 2: 0.7}, 0.01, 4),  # not in order
+    ({1: 52, 2: 54, 4: 52, 8: 56, 16: 58}, 60, 1),  # every gap inside the noise: the best by a few answers is not better
+    ({1: 10, 2: 19, 4: 9, 8: 10, 16: 10}, 60, 1),  # one rank ahead by nine answers, still inside the noise
+    ({1: 20, 2: 40, 4: 55, 8: 57, 16: 58}, 60, 4),  # ranks 1 and 2 are measurably worse
+    ({1: 850, 2: 900, 4: 940, 8: 945, 16: 944}, 1000, 4),  # more answers, narrower intervals: 900 of 1000 is worse
+    ({16: 54, 1: 30, 4: 53, 2: 41}, 60, 4),  # not in order
 ]
 
 
-def _smallest(quality: dict[int, float], tolerance: float) -> int:
-    best = max(quality.values())
-    return min(r for r, q in quality.items() if q >= best - tolerance - 1e-12)
-
-
 def exercise_8(smallest_sufficient_rank) -> Verdict:
-    """The smallest rank whose quality is within `tolerance` of the best rank's."""
+    """The smallest rank whose 95% Wilson interval reaches the best rank's: not measurably worse than the best."""
     def test():
-        for quality, tolerance, expected in SWEEPS:
-            got = smallest_sufficient_rank(dict(quality), tolerance)
-            what = f"smallest_sufficient_rank({quality}, tolerance={tolerance})"
+        for counts, n, expected in SWEEPS:
+            got = smallest_sufficient_rank(dict(counts), n)
+            what = f"smallest_sufficient_rank({counts}, n={n})"
             expect_type(got, int, what, hint="return a rank, an int key of the dict")
             expect_equal(got, expected, what,
-                         hint="compare every rank with the best quality, not with its neighbour (the dict is not "
+                         hint="compare intervals, not rates: a rank is not measurably worse when the upper end of its "
+                              "interval reaches the lower end of the best rank's interval (and the dict is not "
                               "necessarily in order)")
     return run_check("Exercise 8 · reading the rank sweep", test,
-                     hint="find the best quality first; then the smallest rank within the tolerance of it",
-                     more="best = max(quality.values()); "
-                          "return min(r for r, q in quality.items() if q >= best - tolerance)",
-                     success="For a skill such as a format, a small rank is usually enough; more rank buys little.")
+                     hint="wilson_interval(k, n) gives (low, high); compare each rank's high with the best rank's low",
+                     more="best_low, _ = wilson_interval(max(counts.values()), n); "
+                          "return min(r for r, k in counts.items() if wilson_interval(k, n)[1] >= best_low)",
+                     success="A difference inside the intervals is noise: it picks no winner, so take the cheapest rank.")
