@@ -15,6 +15,10 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 # The browser test drives an installed Chromium (Debian: apt-get install chromium); Playwright downloads no browser.
 PLAYWRIGHT := 1.65.2
+# `make test` runs two test processes, each notebook's cells in order on one of them (nbval needs loadscope), each
+# with one PyTorch thread: two workers already keep two cores busy. TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
+TEST_THREADS := $(if $(filter 0,$(TEST_WORKERS)),,1)
 
 .PHONY: install lab test wheelhouse browser-test session-check binder-check colab-check bench notebooks
 
@@ -30,8 +34,8 @@ $(STAMP): requirements.txt pyproject.toml jupyter/overrides.json
 lab: install  ## install, then open the course in JupyterLab
 	$(BIN)/jupyter lab $(LAB_ARGS) --LabApp.default_url=/lab/tree/chapters/00_welcome.ipynb
 
-test: install  ## install, then run every test and every notebook (offline)
-	$(BIN)/python -m pytest
+test: install  ## install, then run every test and every notebook (offline), on TEST_WORKERS processes
+	RAGFT_THREADS=$${RAGFT_THREADS:-$(TEST_THREADS)} $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 wheelhouse:  ## download every wheel the course needs into wheelhouse/ (for a room without network; see INSTRUCTORS.md)
 	$(PYTHON) -m pip download -d $(WHEELHOUSE) $(WHEEL_TARGET) $(TORCH_INDEX) -r requirements.txt "setuptools>=68"

@@ -60,12 +60,21 @@ def open_notebook(page: Page, url: str) -> Locator:
     return notebook
 
 
+def start_run_all(page: Page, notebook: Locator) -> list[str]:
+    """Click Run > Run All Cells once the notebook is the current document and the item is enabled; return the prompts
+    seen when a first cell was marked, or after `WIDGET_TIMEOUT_S` if none was."""
+    notebook.locator(".jp-Cell").first.click()  # a learner's click: the notebook becomes the one the Run menu acts on
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    item = page.locator("li[data-command='runmenu:run-all']")  # by command id: the menu also has "...Run All"
+    poll(lambda: item.get_attribute("class") or "", lambda classes: "lm-mod-disabled" not in classes, WIDGET_TIMEOUT_S)
+    item.click()
+    # Run All marks every code cell '[*]:' at once, numbers each as it runs, and unmarks those left when one raises.
+    return poll(lambda: prompts(notebook), lambda cells: cells[:1] != ["[ ]:"], WIDGET_TIMEOUT_S)
+
+
 def run_all_cells(page: Page, notebook: Locator) -> None:
     """Run every cell as a learner would (Run menu, "Run All Cells"), and wait until the run is over."""
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.locator("li[data-command='runmenu:run-all']").click()  # by command id: the menu also has "...Run All"
-    # Run All marks every code cell '[*]:' at once, numbers each as it runs, and unmarks those left when one raises.
-    started = poll(lambda: prompts(notebook), lambda cells: cells[:1] != ["[ ]:"], WIDGET_TIMEOUT_S)
+    started = start_run_all(page, notebook)
     assert started[:1] != ["[ ]:"], f"Run All Cells started no cell within {WIDGET_TIMEOUT_S} s; prompts: {started}"
     cells, status = poll(lambda: (prompts(notebook), kernel_status(page)),
                          lambda seen: "[*]:" not in seen[0] and kernel_idle(seen[1]), RUN_TIMEOUT_S)
