@@ -51,8 +51,11 @@ def kernel_status_picking_default(page: Page) -> str:
 
 
 def open_notebook(page: Page, url: str) -> Locator:
-    """Open the notebook in JupyterLab and wait until its kernel is idle; return the notebook panel."""
-    page.goto(url, timeout=NOTEBOOK_OPEN_TIMEOUT_S * 1000)
+    """Open the notebook in JupyterLab and wait until its kernel is idle; return the notebook panel.
+
+    `reset` empties the saved workspace first: otherwise a reload can restore a notebook whose tab was just closed
+    (the workspace is saved after a delay), start its kernel again and make it the document Run All acts on."""
+    page.goto(url + ("&" if "?" in url else "?") + "reset", timeout=NOTEBOOK_OPEN_TIMEOUT_S * 1000)
     notebook = page.locator(".jp-NotebookPanel").filter(visible=True)
     notebook.locator(".jp-Cell").first.wait_for(timeout=NOTEBOOK_OPEN_TIMEOUT_S * 1000)
     status = poll(lambda: kernel_status_picking_default(page), kernel_idle, KERNEL_START_TIMEOUT_S)
