@@ -14,14 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ragft.evaluate.answer_format import format_scores
+from ragft.evaluate.answers import closed_book_summary, qa_summary
 from ragft.finetune.lora import apply_lora, load_adapter
 from ragft.finetune.sft import Pair, evaluate_pairs, format_pair, pair_examples, train_pairs
 from ragft.model.generation import generate_all
 from ragft.model.gpt import TinyGPT
 from ragft.model.training import TrainConfig, TrainHistory
 from ragft.paths import CHECKPOINTS_DIR
+from ragft.rag.evaluation import rag_records
+from ragft.rag.knowledge_base import COURSE_K, course_retriever
 from ragft.seed import DEFAULT_SEED, set_seed
-from ragft.world.load import cases_of, load_task_format
+from ragft.world.load import cases_of, load_questions, load_task_format
 
 
 # LoRA wraps every linear layer of a GPT-2 block: attention's c_attn and c_proj, the MLP's c_fc and c_proj.
@@ -109,6 +112,26 @@ def format_test_scorer(base: TinyGPT) -> Callable[[TinyGPT], dict[str, float]]:
         return {**format_scores(answers, cases), "target loss": evaluate_pairs(model.model, examples)}
 
     return score
+
+
+def knowledge_table(base: TinyGPT, domain: TinyGPT) -> dict[str, dict]:
+    """New-case test questions answered closed book (base, after domain fine-tuning), with RAG (chapter 03's
+    setting), and with both; plus known-case test questions closed book before and after (does the new knowledge
+    push out the old?): results.json's `domain.questions`."""
+    new, known = load_questions(case_split="new", split="test"), load_questions(case_split="known", split="test")
+    retriever = course_retriever()
+    return {
+        "new cases": {
+            "closed book, base model": closed_book_summary(base, new, CONFIDENT),
+            "closed book, after domain fine-tuning": closed_book_summary(domain, new, CONFIDENT),
+            "RAG, base model": qa_summary(rag_records(base, retriever, new, COURSE_K), CONFIDENT),
+            "RAG, after domain fine-tuning": qa_summary(rag_records(domain, retriever, new, COURSE_K), CONFIDENT),
+        },
+        "known cases": {
+            "closed book, base model": closed_book_summary(base, known, CONFIDENT),
+            "closed book, after domain fine-tuning": closed_book_summary(domain, known, CONFIDENT),
+        },
+    }
 
 
 def load_results(directory: Path = ADAPTERS_DIR) -> dict:

@@ -40,11 +40,10 @@ from pathlib import Path
 import torch
 import transformers
 
-from ragft.evaluate.answers import closed_book_summary, qa_summary
 from ragft.evaluate.style import style_scores
 from ragft.finetune.adapters import (ADAPTERS_DIR, ALPHA, CONFIDENT, RANK, RANKS, RECIPES, RESULTS_FILE, RETRIEVAL_K,
                                      SHIPPED_ADAPTERS, SWEEP_ADAPTERS, TARGET_MODULES, Recipe, fine_tune,
-                                     format_test_scorer, load_results, train_lora, with_lora)
+                                     format_test_scorer, knowledge_table, load_results, train_lora, with_lora)
 from ragft.finetune.domain import domain_ids, domain_mix
 from ragft.finetune.lora import save_adapter, trainable_and_total
 from ragft.finetune.sft import Pair, format_pair, style_pair
@@ -52,8 +51,7 @@ from ragft.model.generation import generate_all
 from ragft.model.gpt import COURSE_MODEL_DIR, TinyGPT, load_course_model
 from ragft.model.training import TrainHistory, train
 from ragft.paths import REPO_ROOT, file_sha256
-from ragft.rag.evaluation import rag_records
-from ragft.rag.knowledge_base import COURSE_K, COURSE_RETRIEVER, bm25_retriever, course_retriever, rag_prompt
+from ragft.rag.knowledge_base import COURSE_K, COURSE_RETRIEVER, bm25_retriever, rag_prompt
 from ragft.seed import DEFAULT_SEED, set_seed
 from ragft.world.load import load_questions, load_style_transfer, load_task_format
 from ragft.world.practice import format_practice
@@ -130,26 +128,6 @@ def make_retrieval_adapter(base: TinyGPT, out: Path, recipe: Recipe, seed: int) 
     model, history = train_lora(base, pairs, recipe, seed=seed)
     save_adapter(model.model, out / "retrieval")
     return {**run_record(model, history, recipe), "pairs": len(pairs), "k": RETRIEVAL_K}
-
-
-def knowledge_table(base: TinyGPT, domain: TinyGPT) -> dict[str, dict]:
-    """New-case test questions answered closed book (base, after domain fine-tuning), with RAG (chapter 03's
-    setting), and with both; plus known-case test questions closed book before and after (does the new knowledge
-    push out the old?)."""
-    new, known = load_questions(case_split="new", split="test"), load_questions(case_split="known", split="test")
-    retriever = course_retriever()
-    return {
-        "new cases": {
-            "closed book, base model": closed_book_summary(base, new, CONFIDENT),
-            "closed book, after domain fine-tuning": closed_book_summary(domain, new, CONFIDENT),
-            "RAG, base model": qa_summary(rag_records(base, retriever, new, COURSE_K), CONFIDENT),
-            "RAG, after domain fine-tuning": qa_summary(rag_records(domain, retriever, new, COURSE_K), CONFIDENT),
-        },
-        "known cases": {
-            "closed book, base model": closed_book_summary(base, known, CONFIDENT),
-            "closed book, after domain fine-tuning": closed_book_summary(domain, known, CONFIDENT),
-        },
-    }
 
 
 def adapter_file(out: Path, name: str, command: str, threads: int) -> dict:

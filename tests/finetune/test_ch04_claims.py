@@ -14,19 +14,17 @@ from dataclasses import replace
 
 import pytest
 
-from ragft.evaluate.answers import closed_book_summary, qa_summary
 from ragft.evaluate.intervals import wilson_interval
 from ragft.evaluate.style import style_scores
-from ragft.finetune.adapters import (ADAPTERS_DIR, CONFIDENT, RANK, RANKS, RECIPES, SWEEP_ADAPTERS, Recipe,
-                                     format_test_scorer, load_results, with_adapter)
+from ragft.finetune.adapters import (ADAPTERS_DIR, RANK, RANKS, RECIPES, SWEEP_ADAPTERS, Recipe,
+                                     format_test_scorer, knowledge_table, load_results, with_adapter)
 from ragft.finetune.domain import domain_ids, domain_mix
 from ragft.finetune.lora import trainable_and_total
 from ragft.finetune.sft import format_pair, pair_examples, style_pair, train_pairs
 from ragft.model.generation import generate_all
 from ragft.model.gpt import COURSE_MODEL_DIR, load_course_model
 from ragft.paths import file_sha256
-from ragft.rag.evaluation import rag_records
-from ragft.rag.knowledge_base import COURSE_K, COURSE_RETRIEVER, course_retriever
+from ragft.rag.knowledge_base import COURSE_K, COURSE_RETRIEVER
 from ragft.seed import set_seed
 from ragft.world.load import load_questions, load_style_transfer, load_task_format
 
@@ -104,21 +102,8 @@ def knowledge(base, results) -> dict:
     """results.json's knowledge table measured again: the new cases' test questions closed book before and after
     domain fine-tuning, with RAG (chapter 03's setting) on the base and the domain-tuned model; the known cases' closed
     book before and after."""
-    new, known = load_questions(case_split="new", split="test"), load_questions(case_split="known", split="test")
     assert (results["rag_retriever"], results["rag_k"]) == (COURSE_RETRIEVER, COURSE_K)  # the setting recorded
-    domain, retriever, rag_k = with_adapter(base, ADAPTERS_DIR / "domain"), course_retriever(), COURSE_K
-    return {
-        "new cases": {
-            "closed book, base model": closed_book_summary(base, new, CONFIDENT),
-            "closed book, after domain fine-tuning": closed_book_summary(domain, new, CONFIDENT),
-            "RAG, base model": qa_summary(rag_records(base, retriever, new, rag_k), CONFIDENT),
-            "RAG, after domain fine-tuning": qa_summary(rag_records(domain, retriever, new, rag_k), CONFIDENT),
-        },
-        "known cases": {
-            "closed book, base model": closed_book_summary(base, known, CONFIDENT),
-            "closed book, after domain fine-tuning": closed_book_summary(domain, known, CONFIDENT),
-        },
-    }
+    return knowledge_table(base, with_adapter(base, ADAPTERS_DIR / "domain"))
 
 
 def test_for_new_facts_retrieval_beats_fine_tuning(knowledge):

@@ -12,7 +12,6 @@ from torch import nn
 from ragft.course.checks import (Mismatch, Verdict, expect_array, expect_close, expect_equal, expect_type, more_help_for,
                                  run_check)
 from ragft.evaluate.answers import confident_wrong_rate as reference_confident_wrong_rate
-from ragft.evaluate.intervals import wilson_interval
 from ragft.finetune.lora import LoRALinear, lora_layers
 from ragft.finetune.memory import gpt_linear_shapes, lora_parameter_count
 from ragft.finetune.sft import masked_example
