@@ -7,9 +7,16 @@ STAMP := $(VENV)/.installed
 WHEELHOUSE ?= wheelhouse
 FROM_WHEELHOUSE := $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE),)
 # `make wheelhouse` downloads for this machine, or for another one: WHEEL_PLATFORM=macosx_11_0_arm64 WHEEL_PYTHON=3.12
-# (pip's platform tags). On Linux, TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu takes the small CPU PyTorch.
+# (pip's platform tags).
 WHEEL_TARGET := $(if $(WHEEL_PLATFORM),--only-binary=:all: --platform $(WHEEL_PLATFORM),) $(if $(WHEEL_PYTHON),--python-version $(WHEEL_PYTHON),)
+# On Linux, PyPI's torch is the CUDA build (several GB of nvidia-* packages), so `make install` and `make wheelhouse`
+# take the CPU build from PyTorch's CPU index. Elsewhere PyPI's torch is the CPU build. TORCH_INDEX_URL= turns it off.
+TORCH_INDEX_URL ?= $(if $(filter Linux,$(shell uname -s)),https://download.pytorch.org/whl/cpu,)
 TORCH_INDEX := $(if $(TORCH_INDEX_URL),--extra-index-url $(TORCH_INDEX_URL),)
+TORCH_PIN := $(shell grep -m1 '^torch==' requirements.txt | cut -d' ' -f1)
+# Only torch itself is looked up there (--no-deps): its dependencies come with requirements.txt, from PyPI.
+CPU_TORCH_FIRST := $(if $(FROM_WHEELHOUSE)$(if $(TORCH_INDEX_URL),,none),,$(BIN)/python -m pip install --no-deps \
+	--index-url $(TORCH_INDEX_URL) $(TORCH_PIN) || echo "PyTorch's CPU index is unreachable: pip takes $(TORCH_PIN) from PyPI")
 # Jupyter refuses to run as root unless told to (containers, CI); other users need no flag.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -26,6 +33,7 @@ install: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml jupyter/overrides.json
 	$(PYTHON) -m venv $(VENV)
+	$(CPU_TORCH_FIRST)
 	$(BIN)/python -m pip install $(FROM_WHEELHOUSE) -r requirements.txt
 	$(BIN)/python -m pip install $(FROM_WHEELHOUSE) --no-deps -e .
 	$(BIN)/python -m ragft.course.jupyter_settings  # closing a notebook's tab shuts its kernel down (see jupyter/)
