@@ -7,6 +7,8 @@ The policy, applied when `ragft` is imported (so when a chapter's kernel starts)
 (RAGFT_THREADS, then OMP_NUM_THREADS); otherwise the CPUs in this process's affinity mask, capped by the cgroup CPU
 quota, capped at MAX_THREADS, and lowered to the CPUs other processes leave free right then (a busy laptop: on 2
 cores beside one CPU-bound process, 1 thread trains chapter 01's model faster than 2; benchmarks/threads.py).
+A machine's load changes while a kernel lives, so the training and decoding loops call `keep_threads_fitting()`,
+which chooses again, at most every RECHECK_S seconds, from the CPU time used since it last looked (no waiting).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 # see benchmarks/threads.py for the measurement behind it.
 MAX_THREADS = 2
 BUSY_SAMPLE_S = 0.2  # how long `busy_elsewhere` watches the CPUs
+RECHECK_S = 5.0  # how often a long loop looks at the load again: often enough to react within a training run
 OVERRIDES = ("RAGFT_THREADS", "OMP_NUM_THREADS")
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
@@ -126,4 +129,64 @@ def apply_thread_policy(choice: ThreadChoice | None = None) -> ThreadChoice:
 
     torch.set_num_threads(choice.threads)
     threadpool_limits(choice.threads)  # pools that NumPy or PyTorch have already started
+    return choice
+
+
+def others_demand(others: float, everyone: float, cpus: int, my_threads: int) -> float:
+    """How many CPUs other processes want, from how many they got while this process ran `my_threads` threads.
+
+    On a machine with free CPU time, others got what they wanted. On a saturated one they got a fair share: with d
+    CPU-bound threads of theirs beside our t, each thread gets cpus / (t + d), so others got cpus * d / (t + d),
+    and d = others * t / (cpus - others). (2 of ours beside 1 spinner on 2 cores: the spinner gets 0.67, wants 1.)
+    """
+    if everyone < cpus - 0.25:
+        return others
+    return min(float(cpus), others * my_threads / max(cpus - others, 0.1))
+
+
+class LoadWatch:
+    """The CPUs other processes wanted since the last look, from CPU-time counters: no waiting, so cheap enough to
+    call from a training loop (`keep_threads_fitting`)."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self._psutil, self._me = psutil, psutil.Process()
+        self.last = self._counters()
+
+    def _counters(self) -> tuple[float, float, float]:
+        """(wall seconds, CPU seconds every process has used, CPU seconds this process has used)."""
+        machine, mine = self._psutil.cpu_times(), self._me.cpu_times()
+        busy = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
+        return time.monotonic(), busy, mine.user + mine.system
+
+    def busy_since_last(self, my_threads: int) -> tuple[float, int]:
+        """(CPUs other processes wanted on average since the last call, CPUs of the machine)."""
+        now, cpus = self._counters(), self._psutil.cpu_count()
+        wall, everyone, mine = (a - b for a, b in zip(now, self.last))
+        self.last = now
+        if wall <= 0:
+            return 0.0, cpus
+        return others_demand(max(0.0, (everyone - mine) / wall), everyone / wall, cpus, my_threads), cpus
+
+
+_watch: LoadWatch | None = None
+
+
+def keep_threads_fitting(every: float = RECHECK_S) -> ThreadChoice | None:
+    """Choose the thread count again when `every` seconds have passed since the last look, from the load seen in
+    between, and set PyTorch to it. Returns the new choice when the count changed, else None. An explicit setting
+    (RAGFT_THREADS, OMP_NUM_THREADS) keeps its count."""
+    global _watch
+    if _watch is None:
+        _watch = LoadWatch()
+        return None
+    if time.monotonic() - _watch.last[0] < every:
+        return None
+    import torch
+
+    choice = choose_threads(busy=_watch.busy_since_last(torch.get_num_threads()))
+    if choice.threads == torch.get_num_threads():
+        return None
+    torch.set_num_threads(choice.threads)
     return choice

@@ -1,12 +1,16 @@
 """The thread policy: an explicit setting wins, else the CPUs this process may use (affinity, cgroup quota)."""
 
 import os
+import time
 
 import pytest
 import torch
 
 import ragft
-from ragft.threads import MAX_THREADS, ThreadChoice, apply_thread_policy, cgroup_cpu_quota, choose_threads
+from ragft.threads import (
+    MAX_THREADS, LoadWatch, ThreadChoice, apply_thread_policy, cgroup_cpu_quota, choose_threads, keep_threads_fitting,
+    others_demand,
+)
 
 
 def _cgroup(tmp_path, files: dict[str, str], proc: str = "0::/\n"):
@@ -109,3 +113,54 @@ def test_busy_elsewhere_sees_a_cpu_bound_process():
     finally:
         spinner.kill()
     assert cpus >= 1 and busy >= 0.7, f"a spinning process should keep about one CPU busy; measured {busy:.2f}"
+
+
+def test_others_demand_on_a_machine_with_time_to_spare_is_what_they_got():
+    assert others_demand(others=0.3, everyone=1.3, cpus=2, my_threads=1) == pytest.approx(0.3)
+
+
+def test_others_demand_on_a_saturated_machine_is_more_than_their_fair_share():
+    # Our 2 threads beside one CPU-bound thread on 2 cores: it gets 2/3 of a CPU and wants a whole one.
+    assert others_demand(others=2 / 3, everyone=2.0, cpus=2, my_threads=2) == pytest.approx(1.0)
+    assert choose_threads(environ={}, cpus=2, quota=None, busy=(1.0, 2)).threads == 1
+    # A light process beside our 2 threads is no reason to give one up.
+    light = others_demand(others=0.3, everyone=2.0, cpus=2, my_threads=2)
+    assert choose_threads(environ={}, cpus=2, quota=None, busy=(light, 2)).threads == 2
+
+
+class _FakeWatch:
+    def __init__(self, busy):
+        self.last, self.busy = (time.monotonic(), 0.0, 0.0), busy
+
+    def busy_since_last(self, my_threads):
+        return self.busy
+
+
+def test_keep_threads_fitting_follows_the_load_and_leaves_an_explicit_setting_alone(monkeypatch):
+    before = torch.get_num_threads()
+    monkeypatch.delenv("RAGFT_THREADS", raising=False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setattr("ragft.threads.affinity_cpus", lambda: 2)
+    monkeypatch.setattr("ragft.threads.cgroup_cpu_quota", lambda: None)
+    try:
+        torch.set_num_threads(2)
+        monkeypatch.setattr("ragft.threads._watch", _FakeWatch((1.0, 2)))  # a competitor wants a whole CPU
+        assert keep_threads_fitting(every=0).threads == 1 and torch.get_num_threads() == 1
+        monkeypatch.setattr("ragft.threads._watch", _FakeWatch((0.0, 2)))  # it has gone
+        assert keep_threads_fitting(every=0).threads == 2 and torch.get_num_threads() == 2
+        assert keep_threads_fitting(every=0) is None  # no change, nothing to do
+        monkeypatch.setenv("RAGFT_THREADS", "2")
+        monkeypatch.setattr("ragft.threads._watch", _FakeWatch((1.0, 2)))
+        assert keep_threads_fitting(every=0) is None and torch.get_num_threads() == 2
+        monkeypatch.delenv("RAGFT_THREADS")
+        assert keep_threads_fitting(every=3600) is None  # the load is not looked at before `every` seconds have passed
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_the_load_watch_reads_real_counters_without_waiting():
+    watch = LoadWatch()
+    sum(i * i for i in range(200_000))  # some CPU time of our own
+    others, cpus = watch.busy_since_last(my_threads=1)
+    assert cpus == os.cpu_count() and others >= 0.0

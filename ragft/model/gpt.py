@@ -16,6 +16,7 @@ from transformers import GPT2Config, GPT2LMHeadModel
 from ragft.model.tokenizer import eot_id
 from ragft.model.weights import read_weights
 from ragft.paths import CHECKPOINTS_DIR
+from ragft.threads import keep_threads_fitting
 
 COURSE_MODEL_DIR = CHECKPOINTS_DIR / "tiny-gpt"
 CHECKPOINT_FILES = ("config.json", "model.safetensors", "tokenizer.json")
@@ -181,6 +182,7 @@ class TinyGPT:
         Rows of equal length run as they are; when a prompt outgrows the context the window slides. Rows of
         different lengths are padded on the left and the padding masked out (they must then fit in one window).
         """
+        keep_threads_fitting()  # an evaluation decodes for minutes: follow the machine's load between answers
         stop = self.stop_mask(stop_at_newline)
         width = max(map(len, prompts))
         padded = any(len(row) < width for row in prompts)

