@@ -7,7 +7,7 @@
 - the README's chapter table (badges included) is generated from `ragft.course.chapters`;
 - run times come from the benchmark's committed results (`ragft.course.timings`): the README table's "Run All"
   column, each chapter's `**Time:**` line, and INSTRUCTORS.md's tables between `<!-- run-all:start -->` and
-  `<!-- run-all:end -->`.
+  `<!-- run-all:end -->`; the README's first-start sentences (between `<!-- first-start:start -->` and `end`).
 
 With --check nothing is written: the command lists what is out of date and exits 1 (the test suite runs it).
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from ragft.course.chapters import CHAPTERS, REPO_REF, REPO_SLUG, Chapter, binder_url, colab_url
-from ragft.course.timings import Timings
+from ragft.course.timings import Timings, first_start_text
 from ragft.paths import REPO_ROOT
 
 NOTEBOOK_DIRS = ("chapters", "exercises", "solutions")
@@ -32,6 +32,7 @@ BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 MARKDOWN_PLACEHOLDER = "*Write your answer here.*"
 TABLE_START, TABLE_END = "<!-- chapters:start -->", "<!-- chapters:end -->"
 RUN_ALL_START, RUN_ALL_END = "<!-- run-all:start -->", "<!-- run-all:end -->"
+FIRST_START_START, FIRST_START_END = "<!-- first-start:start -->", "<!-- first-start:end -->"
 TIME_LINE = re.compile(r"^\*\*Time:\*\*.*$", re.MULTILINE)
 
 
@@ -183,7 +184,8 @@ def expected_files(root: Path = REPO_ROOT) -> dict[Path, str]:
                 target = root / "exercises" / path.name.replace("_solutions.ipynb", "_exercises.ipynb")
                 files[target] = nbformat.writes(make_exercises(nb)) + "\n"
     readme, guide = root / "README.md", root / "INSTRUCTORS.md"
-    files[readme] = _between(readme.read_text(encoding="utf-8"), TABLE_START, TABLE_END, chapter_table(timings))
+    files[readme] = _between(_between(readme.read_text(encoding="utf-8"), TABLE_START, TABLE_END, chapter_table(timings)),
+                             FIRST_START_START, FIRST_START_END, first_start_text())
     files[guide] = _between(guide.read_text(encoding="utf-8"), RUN_ALL_START, RUN_ALL_END, run_all_tables(timings))
     return files
 

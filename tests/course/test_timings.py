@@ -6,7 +6,7 @@ import nbformat
 
 from ragft.course.build_notebooks import TIME_LINE, chapter_table, run_all_tables, time_line
 from ragft.course.chapters import CHAPTERS
-from ragft.course.timings import RESULTS_FILE, Timings
+from ragft.course.timings import FIRST_START_FILE, RESULTS_FILE, Timings, first_start_text
 from ragft.paths import REPO_ROOT
 
 
@@ -30,3 +30,21 @@ def test_every_chapter_quotes_the_committed_run_time():
     for chapter in CHAPTERS:
         title = nbformat.read(REPO_ROOT / chapter.notebook, as_version=4).cells[1].source
         assert TIME_LINE.search(title).group() == time_line(chapter, timings)
+
+
+def test_the_first_start_sentences_come_from_the_measurement(tmp_path):
+    path = tmp_path / "first_start.json"
+    assert "not been measured" in first_start_text(path)
+    saved = {"machine": "2 cores", "measured": "2026-12-02", "commit": "abc",
+             "make": {"install_seconds": 265.8, "lab_seconds": 4.9, "downloaded_mb": 1473, "venv_mb": 1858}}
+    path.write_text(json.dumps(saved))
+    text = first_start_text(path)
+    assert "1,473 MB" in text and "4.4 minutes" in text and "5 s after" in text and "Binder" not in text
+    saved["binder"] = {"build_seconds": 151.7, "downloaded_mb": 475, "env_mb": 1856}
+    path.write_text(json.dumps(saved))
+    assert "475 MB and took 2.5 minutes" in first_start_text(path)
+
+
+def test_the_readme_quotes_the_committed_first_start():
+    assert FIRST_START_FILE.exists(), "run `python benchmarks/first_start.py --binder` and commit its results"
+    assert first_start_text() in (REPO_ROOT / "README.md").read_text(encoding="utf-8")
