@@ -7,7 +7,7 @@ holding something else ("['foo', 1]" in code) is not a citation. For every claim
 
 - **cites a source it was not given**: an id in its brackets is not among the retrieved chunks' ids;
 - **bad quote**: text it quotes ("...", `...` or ``...``) does not occur in the chunks it cites (in any retrieved
-  chunk when it cites none), whitespace normalised;
+  chunk when it cites none), spaces normalized on both sides (`normalize_space`);
 - **uncited**: it has no citation;
 - **unsupported**: it cites, but fewer than MIN_SUPPORT of its content words occur in the retrieved chunks it
   cites. Content words are `ragft.rag.bm25.tokenize`'s lower-cased words without STOPWORDS, a final "s" dropped
@@ -21,7 +21,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from ragft.rag.bm25 import STOPWORDS, tokenize
-from ragft.rag.doc_sentences import SENTENCE_END, plain_text
+from ragft.rag.doc_sentences import SENTENCE_END, normalize_space, plain_text
 
 MIN_SUPPORT = 0.5  # a cited claim needs at least half of its content words in the chunks it cites
 _BRACKETS = re.compile(r"\[([^\[\]\n]+)\]")
@@ -133,7 +133,7 @@ def check_citations(answer: str, chunks: Sequence) -> CitationReport:
             continue
         cited = tuple(cited_ids(claim, texts))
         given = [texts[i] for i in cited if i in texts]
-        quotes = [" ".join(next(g for g in m.groups() if g is not None).split()) for m in _QUOTE.finditer(bare)]
+        quotes = [normalize_space(next(g for g in m.groups() if g is not None)) for m in _QUOTE.finditer(bare)]
         bad = tuple(q for q in quotes if q and not any(q in t for t in (given or texts.values())))
         support = len(words & content_words(" ".join(given))) / len(words) if cited else None
         claims.append(ClaimCheck(claim, cited, tuple(i for i in cited if i not in texts), bad, support))

@@ -22,6 +22,9 @@ from ragft.rag.embeddings import Embedder
 from ragft.rag.retriever import top_k
 
 MIN_CONTENT_WORDS = 2  # a unit with fewer ("True", "Methods") answers nothing on its own
+# MiniLM ranks at most this many units, those BM25 finds closest in words: on 22 developer questions over pydoc
+# chunks it kept the same answers as ranking all (about 70 per question) at half the time.
+DENSE_CANDIDATES = 24
 EMBED_WORDS = 48  # a unit is ranked by its first words: a 100-word signature costs MiniLM as much as ten sentences
 EMBED_BATCH = 16  # units of similar length per batch: MiniLM pads every text of a batch to the longest
 
@@ -73,20 +76,20 @@ def extractive_answer(question: str, chunks: Sequence, embedder: Embedder | None
                       method: str = "dense") -> SourcedAnswer:
     """The `max_sentences` units of `chunks` (anything with .id and .text) most similar to `question`.
 
-    method "dense": cosine similarity of MiniLM embeddings (`embedder`, default the course's Embedder);
-    "bm25": BM25 over the candidate units, the question as the query.
+    method "dense": cosine similarity of MiniLM embeddings (`embedder`, default the course's Embedder) among the
+    DENSE_CANDIDATES units BM25 scores highest; "bm25": BM25 over the units, the question as the query.
     """
+    if method not in ("dense", "bm25"):
+        raise ValueError(f"method must be 'dense' or 'bm25', got {method!r}")
     candidates = candidate_sentences(chunks)
     if not candidates:
         return SourcedAnswer(question, ())
-    texts = [c.text for c in candidates]
+    scores = BM25Index([c.text for c in candidates], stopwords=STOPWORDS).scores(question)
     if method == "dense":
+        kept = np.sort(top_k(scores, DENSE_CANDIDATES))  # in the chunks' order: ties in similarity go to the first
+        candidates = [candidates[i] for i in kept]
         embedder = embedder or Embedder()
-        scores = _embedded(texts, embedder) @ embedder.embed([question])[0]
-    elif method == "bm25":
-        scores = BM25Index(texts, stopwords=STOPWORDS).scores(question)
-    else:
-        raise ValueError(f"method must be 'dense' or 'bm25', got {method!r}")
+        scores = _embedded([c.text for c in candidates], embedder) @ embedder.embed([question])[0]
     best = top_k(np.asarray(scores, dtype=np.float64), max_sentences)
     return SourcedAnswer(question, tuple(
         SourcedSentence(candidates[i].text, candidates[i].source_id, float(scores[i]), candidates[i].is_code)

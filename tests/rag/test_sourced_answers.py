@@ -4,12 +4,14 @@ import json
 import pydoc
 from dataclasses import dataclass
 
+import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from ragft.rag.citation_check import MIN_SUPPORT, check_citations, cited_ids, split_claims
 from ragft.rag.doc_sentences import plain_text, split_units
-from ragft.rag.sourced_answers import candidate_sentences, extractive_answer, sourced_messages
+from ragft.rag.embeddings import Embedder
+from ragft.rag.sourced_answers import DENSE_CANDIDATES, candidate_sentences, extractive_answer, sourced_messages
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,9 @@ def json_chunks() -> list[Chunk]:
     doc = pydoc.render_doc(json, renderer=pydoc.plaintext)
     return [
         Chunk("pydoc:json#0", _between(doc, "DESCRIPTION", "Compact encoding"), section="json"),
-        Chunk("pydoc:json#1", _between(doc, "    dumps(obj", "    load(fp"), section="json.dumps"),
-        Chunk("pydoc:json#2", _between(doc, "    load(fp", "    loads(s"), section="json.load"),
-        Chunk("pydoc:json#3", _between(doc, "    class JSONDecoder", "Methods defined here"), section="JSONDecoder"),
+        Chunk("pydoc:json#1", _between(doc, "\n    dumps(", "\n    load("), section="json.dumps"),
+        Chunk("pydoc:json#2", _between(doc, "\n    load(", "\n    loads("), section="json.load"),
+        Chunk("pydoc:json#3", _between(doc, "\n    class JSONDecoder", "Methods defined here"), section="JSONDecoder"),
     ]
 
 
@@ -46,6 +48,15 @@ def test_pydoc_signatures_and_doctests_are_whole_units_and_prose_is_cut_into_sen
     assert all(u.text != "DESCRIPTION" for u in description)  # a heading separates units, it is none
     for chunk in json_chunks:  # every unit can be found again in its chunk
         assert all(u.text in plain_text(chunk.text) for u in split_units(chunk.text))
+
+
+def test_a_signature_over_several_lines_is_one_unit_as_on_one_line():
+    python_3_13 = ("    load(\n        fp,\n        *,\n        cls=None,\n        **kw\n    )\n"
+                   "        Deserialize ``fp``.\n")
+    python_3_11 = "    load(fp, *, cls=None, **kw)\n        Deserialize ``fp``.\n"
+    assert split_units(python_3_13) == split_units(python_3_11) == [("load(fp, *, cls=None, **kw)", True),
+                                                                     ("Deserialize ``fp``.", False)]
+    assert plain_text(python_3_13) == plain_text(python_3_11)
 
 
 def test_pydoc_class_margins_go_and_markdown_code_stays_whole():
@@ -74,6 +85,16 @@ def test_extractive_answers_pass_the_checker_on_real_pydoc(json_chunks, method):
         report = check_citations(answer.text, json_chunks)
         assert report.ok, report.offending
         assert report.counts["claims"] == report.counts["cited"] == len(answer.sentences) == 3
+
+
+def test_minilm_ranks_only_the_units_bm25_finds_closest_in_words():
+    chunk = Chunk("notes.md#0", " ".join(f"Filler sentence number {i} here." for i in range(40))
+                  + " Parse the JSON config file.")
+    embedded = []
+    fake = Embedder(encode=lambda texts: embedded.extend(texts) or np.ones((len(texts), 4)), cache_dir=None)
+    answer = extractive_answer("How do I parse a JSON file?", [chunk], fake, max_sentences=1)
+    assert len(embedded) == DENSE_CANDIDATES + 1 and "Parse the JSON config file." in embedded  # + the question
+    assert answer.sentences[0].text == "Filler sentence number 0 here."  # all equal: the first of the kept ones
 
 
 def test_nothing_to_copy_gives_an_empty_answer_and_a_wrong_method_is_refused(json_chunks):
@@ -141,7 +162,7 @@ def test_quotes_are_checked_in_the_cited_chunk_or_any_chunk_when_uncited():
 # Chunks of arbitrary text shaped like documentation: prose, code, quotes, brackets, margins, fences, headings.
 _PIECES = st.sampled_from(["Read", "the", "file", "JSON", "e.g.", "x.", "Done.", "Why?", "load(fp)", ">>> f(x)",
                            "``obj``", '"quoted', "text\"", "`code`", "[1, 2]", "[a#1]", "#", "|", "```", ":", "-",
-                           "1.", "THE END", "dict", "parse_float", "\n", "\n\n", " |  ", "    "])
+                           "1.", "THE END", "dict", "parse_float", "f(", ")", "(", "\n", "\n\n", " |  ", "    "])
 _TEXTS = st.lists(_PIECES, min_size=1, max_size=40).map(" ".join)
 
 
