@@ -1,43 +1,15 @@
 """The optional hub probe: its loading code works on a model folder saved locally, and it fails clearly offline."""
 
 import pytest
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
 from ragft.course import hub
 
-CHAT_TEMPLATE = (
-    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
-    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
-)
-
-
-def _tokenizer(chat_template: str | None) -> PreTrainedTokenizerFast:
-    """A tiny byte-level BPE tokenizer, optionally with a chat template."""
-    tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=300, special_tokens=["<|im_start|>", "<|im_end|>"],
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    tok.train_from_iterator(["Which case held that a landlord must return a deposit?"] * 3, trainer)
-    return PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<|im_start|>", eos_token="<|im_end|>",
-                                   chat_template=chat_template)
-
-
-def _save_tiny_chat_model(folder, chat_template: str | None = CHAT_TEMPLATE):
-    """A randomly initialised one-layer Llama with its tokenizer, saved as a hub model folder would be."""
-    tokenizer = _tokenizer(chat_template)
-    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
-                         num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=128,
-                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id)
-    tokenizer.save_pretrained(folder)
-    LlamaForCausalLM(config).save_pretrained(folder)
-    return folder
+from tiny_chat_model import save_tiny_chat_model
 
 
 @pytest.fixture(scope="module")
 def local_model(tmp_path_factory):
-    return _save_tiny_chat_model(tmp_path_factory.mktemp("tiny-chat-model"))
+    return save_tiny_chat_model(tmp_path_factory.mktemp("tiny-chat-model"))
 
 
 def test_load_a_locally_saved_model_and_ask_it(local_model):
@@ -59,7 +31,7 @@ def test_a_missing_model_offline_gives_a_clear_error(tmp_path):
 
 
 def test_a_model_without_chat_template_is_refused(tmp_path):
-    folder = _save_tiny_chat_model(tmp_path / "base-model", chat_template=None)
+    folder = save_tiny_chat_model(tmp_path / "base-model", chat_template=None)
     with pytest.raises(hub.HubModelUnavailable, match="chat template"):
         hub.load_hub_model(folder, local_files_only=True)
 
