@@ -100,15 +100,20 @@ class Embedder:
     def embed(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         """An (n, dim) float32 array of unit-length rows, one per text, encoded `batch_size` texts at a time."""
         texts = _text_list(texts)
+        # Texts of similar length share a batch: a batch is padded to its longest text, so mixing a 10-word text
+        # with a 200-word one costs the short one 200 words of work (on real documents, 2-3 times the time).
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         starts = range(0, len(texts), self.batch_size)
         batches = []
         for i in tqdm(starts, desc="embedding", disable=not progress or len(starts) < 2):
             keep_threads_fitting()  # a corpus takes minutes to embed: follow the machine's load between batches
-            batches.append(np.asarray(self.encode_fn(texts[i : i + self.batch_size])))
-        vectors = np.concatenate(batches)
-        if vectors.ndim != 2 or len(vectors) != len(texts):
-            raise ValueError(f"encode returned an array of shape {vectors.shape} for {len(texts)} texts; "
+            batches.append(np.asarray(self.encode_fn([texts[j] for j in order[i : i + self.batch_size]])))
+        sorted_vectors = np.concatenate(batches)
+        if sorted_vectors.ndim != 2 or len(sorted_vectors) != len(texts):
+            raise ValueError(f"encode returned an array of shape {sorted_vectors.shape} for {len(texts)} texts; "
                              "it must return one row per text, shape (len(texts), dim)")
+        vectors = np.empty_like(sorted_vectors)
+        vectors[order] = sorted_vectors  # back in the order of `texts`
         return normalize_rows(vectors)
 
     def embed_corpus(self, texts: Sequence[str]) -> np.ndarray:
