@@ -70,10 +70,17 @@ def _class_sections(name: str, entry: str) -> list[tuple[str, str]]:
     sections = [(name, "\n".join(own))]
     for member in members:
         member_name = _NAME.match(member[0]).group(1)
-        documented = sum(bool(line.strip()) for line in member) > 1  # more than a bare signature or value
-        if documented and not member_name.startswith("_"):
+        if _documented(member) and not member_name.startswith("_"):
             sections.append((f"{name}.{member_name}", textwrap.dedent("\n".join(member))))
     return sections
+
+
+def _documented(member: list[str]) -> bool:
+    """True when a member has a docstring below its signature (which Python 3.13 wraps up to a line ")...")."""
+    rest = member[1:]
+    if member[0].rstrip().endswith("("):
+        rest = rest[next((i for i, line in enumerate(rest) if line.startswith(")")), len(rest)) + 1 :]
+    return any(line.strip() for line in rest)
 
 
 def markdown_sections(text: str) -> list[tuple[str, str]]:

@@ -93,6 +93,11 @@ CLASSES
      |
      |  undocumented(self)
      |
+     |  undocumented_too(
+     |      self,
+     |      flag=True
+     |  )
+     |
      |  ----------------------------------------------------------------------
      |  Methods inherited from Base:
      |
