@@ -26,7 +26,7 @@ from ragft.rag.metrics import mrr, recall_at_k
 from ragft.rag.retriever import Hit, Retriever, check_k
 from ragft.rag.sections import chunk_documents
 
-DOCS_RETRIEVER = "hybrid"  # chapter 06: the best recall@5 on dev questions at the chosen chunk size
+DOCS_RETRIEVER = "dense"  # chapter 06: the best MRR on dev questions (`best_setting`), with the chunk size and overlap
 QUESTIONS_FILE = DATASETS_DIR / "stdlib_questions" / "questions.jsonl"
 SPLITS = ("dev", "test")
 CURVE_SIZES = (32, 64, 128, 256, 512)  # the chunk sizes (words) and overlaps (fractions of the size) compared on dev
@@ -135,10 +135,11 @@ def chunk_size_curve(documents: Sequence[Document], questions: Sequence[DocQuest
     return rows
 
 
-def best_setting(curve: Sequence[dict], metric: str = "recall@5") -> tuple[str, int, int]:
-    """The (retriever, size, overlap) with the best `metric` on the curve; ties go to the higher MRR, then to the
-    smaller chunks (cheaper to embed and to read)."""
-    candidates = [(scores[metric], scores["MRR"], -row["size"], -row["overlap"], name, row["size"], row["overlap"])
+def best_setting(curve: Sequence[dict], metric: str = "MRR", then: str = "recall@5") -> tuple[str, int, int]:
+    """The (retriever, size, overlap) with the best `metric` on the curve; ties go to the better `then`, then to the
+    smaller chunks (cheaper to embed and to read). MRR by default: on a few dozen questions it ties less often than
+    recall@5, as it also counts whether the right section came first."""
+    candidates = [(scores[metric], scores[then], -row["size"], -row["overlap"], name, row["size"], row["overlap"])
                   for row in curve for name, scores in row["scores"].items()]
     *_, name, size, overlap = max(candidates)
     return name, size, overlap

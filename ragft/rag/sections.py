@@ -14,8 +14,10 @@ from collections.abc import Iterable
 from ragft.rag.chunking import chunk_words
 from ragft.rag.documents import PYDOC_PREFIX, DocChunk, Document
 
-DOCS_CHUNK_WORDS = 128  # chapter 06: the best recall@5 of the chosen retriever on dev questions (benchmarks/docs_retrieval.py)
-DOCS_OVERLAP = 0  # overlap did not help on dev questions: sections already end where their topic ends
+# Chapter 06: the setting of the best MRR on dev questions (`ragft.rag.doc_eval.best_setting`, the curve in
+# benchmarks/docs_retrieval.py). The curve is nearly flat: most pydoc sections are shorter than any size tried.
+DOCS_CHUNK_WORDS = 64
+DOCS_OVERLAP = 13  # words: 20% of the size
 
 _PYDOC_HEADING = re.compile(r"^(?=[A-Z][A-Z ]+\n)", re.M)  # NAME, DESCRIPTION, CLASSES, FUNCTIONS, DATA, ...
 _ENTRY = re.compile(r"^    (?=\w)", re.M)  # an entry starts with a name 4 spaces in (Python 3.13 wraps long signatures)
@@ -27,8 +29,8 @@ _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 def pydoc_sections(text: str, module: str) -> list[tuple[str, str]]:
     """(section, text) pairs of a module's pydoc text: the module ("json") from NAME and DESCRIPTION, each function
     ("json.load"), each class ("json.JSONDecoder") and each public member it defines ("json.JSONDecoder.decode"),
-    and its DATA ("json (data)"). Inherited members are left out (their owners document them), and so are private
-    names and members without a docstring."""
+    and its DATA ("string (data)") without bare numeric codes (sqlite3's "SQLITE_ABORT = 4"). Inherited members are
+    left out (their owners document them), and so are private names and members without a docstring."""
     overview, sections = [], []
     for part in _PYDOC_HEADING.split(text):
         heading, _, body = part.partition("\n")
@@ -43,7 +45,8 @@ def pydoc_sections(text: str, module: str) -> list[tuple[str, str]]:
                 if match:  # the class tree at the top of CLASSES is not an entry
                     sections += _class_sections(f"{module}.{match.group(1) or match.group(2)}", entry)
         elif heading == "DATA":
-            data = [line for line in body.strip("\n").splitlines() if not line.lstrip().startswith("__")]
+            data = [line for line in body.strip("\n").splitlines()  # without dunders and bare numeric codes
+                    if not line.lstrip().startswith("__") and not re.fullmatch(r"\s*\w+ = -?\d+", line)]
             sections.append((f"{module} (data)", textwrap.dedent("\n".join(data))))
     return [(f"{module}", "\n".join(overview)), *sections]
 

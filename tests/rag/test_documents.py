@@ -117,6 +117,7 @@ FUNCTIONS
 DATA
     __all__ = ['Box', 'make', 'pack']
     LIMIT = 10
+    NAME = 'box'
 """
 
 
@@ -127,7 +128,7 @@ def test_pydoc_sections_parse_one_line_and_wrapped_signatures():
     assert "A box of a given size" in found["tool.Box"] and "Open the box" not in found["tool.Box"]
     assert "force=False" in found["tool.Box.open"] and "Open the box" in found["tool.Box.open"]
     assert "colour=None" in found["tool.make"] and "Make a box" in found["tool.make"]
-    assert found["tool (data)"].strip() == "LIMIT = 10"
+    assert found["tool (data)"].strip() == "NAME = 'box'", "dunders and bare numeric codes are left out"
 
 
 # ---- markdown and chunking -------------------------------------------------------------------------------------
