@@ -45,6 +45,13 @@ def test_embed_batches_and_returns_unit_float32_rows():
     assert np.allclose(vectors[0, :2], [2**-0.5, 2**-0.5])
 
 
+def test_embed_batches_texts_of_similar_length_and_returns_rows_in_the_callers_order():
+    fake, texts = LetterCounts(), ["a much longer text here", "b", "medium text", "cc", "another long sentence"]
+    vectors = Embedder(fake, batch_size=2).embed(texts)
+    assert fake.batches == [["b", "cc"], ["medium text", "another long sentence"], ["a much longer text here"]]
+    assert np.array_equal(vectors, np.concatenate([Embedder(LetterCounts()).embed([text]) for text in texts]))
+
+
 def test_embed_explains_bad_input_and_bad_encoders():
     with pytest.raises(TypeError, match=r"single string: use \[text\]"):
         Embedder(LetterCounts()).embed("one text")
