@@ -73,7 +73,7 @@ class DocIndex:
             raise DocIndexError(f"{self.folder} was built with the embedder {self._manifest['embedder']!r}, not "
                                 f"{self.embedder.name!r}: its vectors cannot be compared. Fix: use that embedder, "
                                 "or rebuild the index with this one (DocIndex(folder, embedder, rebuild=True)).")
-        self._db = _import_lancedb().connect(str(self.folder.resolve()))
+        self._db = import_lancedb().connect(str(self.folder.resolve()))
         self._table = self._open_table(drop=rebuild)
         self._write_manifest()
 
@@ -238,7 +238,8 @@ def _sql_string(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
-def _import_lancedb():
+def import_lancedb():
+    """The `lancedb` module, or an error that says how to install it."""
     try:
         import lancedb
     except ImportError as err:
