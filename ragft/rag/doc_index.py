@@ -9,8 +9,6 @@ teaching twin: `same_results_as_numpy` checks that both return the same top-k fo
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -20,17 +18,14 @@ import numpy as np
 
 from ragft.rag.dense import VectorIndex, as_unit_rows
 from ragft.rag.embeddings import Embedder
+from ragft.rag.index_folder import REBUILD, DocIndexError, damaged, new_manifest, read_manifest, write_manifest
 from ragft.rag.metrics import same_top_k
 from ragft.rag.retriever import Hit, check_k
 
 LANCEDB_PACKAGE = "lancedb==0.40.0"
-MANIFEST, TABLE, FORMAT = "ragft-index.json", "chunks", "ragft-doc-index/1"
+TABLE = "chunks"
 COLUMNS = ["id", "text", "source", "section"]
 CLEANUP_AFTER = timedelta(minutes=10)  # older table versions are deleted after each sync (a reader may still use one)
-
-
-class DocIndexError(RuntimeError):
-    """The folder is not a usable index (foreign, corrupt, or built with another embedder); the message says why."""
 
 
 @dataclass(frozen=True)
@@ -66,16 +61,16 @@ class DocIndex:
         self.folder, self.embedder = Path(folder), embedder or Embedder()
         if self.embedder.name is None:
             raise ValueError("the index records which model embedded it: give the Embedder a name")
-        self._manifest = self._read_manifest()
+        self._manifest = read_manifest(self.folder)
         if rebuild or self._manifest is None:
-            self._manifest = {"format": FORMAT, "embedder": self.embedder.name, "dim": None, "sources": {}}
+            self._manifest = new_manifest(self.embedder.name)
         elif self._manifest["embedder"] != self.embedder.name:
             raise DocIndexError(f"{self.folder} was built with the embedder {self._manifest['embedder']!r}, not "
                                 f"{self.embedder.name!r}: its vectors cannot be compared. Fix: use that embedder, "
-                                "or rebuild the index with this one (DocIndex(folder, embedder, rebuild=True)).")
+                                f"or rebuild the index with this one ({REBUILD}).")
         self._db = import_lancedb().connect(str(self.folder.resolve()))
         self._table = self._open_table(drop=rebuild)
-        self._write_manifest()
+        write_manifest(self.folder, self._manifest)
 
     def __len__(self) -> int:
         return 0 if self._table is None else self._table.count_rows()
@@ -98,7 +93,7 @@ class DocIndex:
         if vectors is not None and vectors.shape[1] != (self._manifest["dim"] or vectors.shape[1]):
             raise DocIndexError(f"the embedder {self.embedder.name!r} returned {vectors.shape[1]}-dimensional "
                                 f"vectors but the index holds {self._manifest['dim']}-dimensional ones. Fix: rebuild "
-                                "the index (DocIndex(folder, embedder, rebuild=True)).")
+                                f"the index ({REBUILD}).")
         # Delete before adding, also for added sources: rows a crash left behind never outlive their source.
         stale = added + updated + removed
         if self._table is not None and stale:
@@ -106,7 +101,7 @@ class DocIndex:
         if chunks:
             self._add(chunks, vectors)
         self._manifest["sources"] = {s: digest for s, (digest, _chunks) in files.items()}
-        self._write_manifest()
+        write_manifest(self.folder, self._manifest)
         if self._table is not None and stale:
             self._table.optimize(cleanup_older_than=CLEANUP_AFTER)  # compacts, and bounds the disk used
         unchanged = [s for s in files if s not in added and s not in updated]
@@ -169,38 +164,10 @@ class DocIndex:
             try:
                 return self._db.open_table(TABLE)
             except Exception as err:  # LanceDB raises several types for damaged files
-                raise self._corrupt(f"its table cannot be opened ({err})") from err
+                raise damaged(self.folder, f"its table cannot be opened ({err})") from err
         elif self._manifest["dim"] is not None:
-            raise self._corrupt("its table of chunks is missing")
+            raise damaged(self.folder, "its table of chunks is missing")
         return None
-
-    def _read_manifest(self) -> dict | None:
-        """The folder's manifest; None for a new or empty folder; an error for a folder that is not an index."""
-        path = self.folder / MANIFEST
-        if not path.exists():
-            if self.folder.exists() and (not self.folder.is_dir() or any(self.folder.iterdir())):
-                raise DocIndexError(f"{self.folder} is not empty and is not a document index (no {MANIFEST}): "
-                                    "choose a new or empty folder for the index; nothing was changed.")
-            self.folder.mkdir(parents=True, exist_ok=True)
-            return None
-        try:
-            manifest = json.loads(path.read_text())
-            if manifest.get("format") != FORMAT or not isinstance(manifest.get("sources"), dict) \
-                    or not isinstance(manifest.get("embedder"), str):
-                raise ValueError(f"format {manifest.get('format')!r}, expected {FORMAT!r}")
-        except (ValueError, AttributeError, OSError) as err:
-            raise self._corrupt(f"{MANIFEST} is unreadable ({err})") from err
-        return manifest
-
-    def _write_manifest(self) -> None:
-        """Through a temporary file, so a crash never leaves half a manifest."""
-        tmp = self.folder / f"{MANIFEST}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(self._manifest, indent=1, ensure_ascii=False))
-        os.replace(tmp, self.folder / MANIFEST)
-
-    def _corrupt(self, why: str) -> DocIndexError:
-        return DocIndexError(f"the index in {self.folder} is damaged: {why}. Fix: rebuild it "
-                             "(DocIndex(folder, embedder, rebuild=True) re-embeds every document).")
 
 
 def same_results_as_numpy(index: DocIndex, query_vectors: np.ndarray, k: int) -> tuple[bool, float]:
