@@ -110,7 +110,7 @@ def faiss_approximate(vectors: np.ndarray, ids: list[str], kind: str) -> Built:
     return Built(lambda q: [ids[p] for p in index.search(q[None, :], K)[1][0]], time.perf_counter() - start)
 
 
-def lancedb_index(vectors: np.ndarray, ids: list[str], approximate: bool) -> Built:
+def lancedb_index(vectors: np.ndarray, ids: list[str], folder: Path, approximate: bool) -> Built:
     """The learner's DocIndex, filled through `sync` like the tool (50 sources; chunk i's text embeds to vector i)."""
     from ragft.rag.doc_index import DocIndex
 
@@ -126,7 +126,6 @@ def lancedb_index(vectors: np.ndarray, ids: list[str], approximate: bool) -> Bui
         files.setdefault(f"doc{i % 50}.md", ("v1", []))[1].append(Chunk(chunk_id, str(i), f"doc{i % 50}.md"))
     embedder = Embedder(lambda texts: vectors[[int(t) for t in texts]], name="synthetic", batch_size=4096,
                         cache_dir=None)
-    folder = tempfile.mkdtemp(prefix="ragft-scale-")
     start = time.perf_counter()
     index = DocIndex(folder, embedder)
     index.sync(files)
@@ -136,12 +135,12 @@ def lancedb_index(vectors: np.ndarray, ids: list[str], approximate: bool) -> Bui
 
 
 INDEXES = {
-    "NumPy VectorIndex (exact)": lambda v, ids: numpy_index(v, ids),
-    "FAISS flat (exact)": lambda v, ids: numpy_index(v, ids, FaissIndex),
-    "FAISS HNSW (approximate)": lambda v, ids: faiss_approximate(v, ids, "hnsw"),
-    "FAISS IVF (approximate)": lambda v, ids: faiss_approximate(v, ids, "ivf"),
-    "LanceDB DocIndex (exact)": lambda v, ids: lancedb_index(v, ids, approximate=False),
-    "LanceDB DocIndex (IVF-HNSW)": lambda v, ids: lancedb_index(v, ids, approximate=True),
+    "NumPy VectorIndex (exact)": lambda v, ids, _folder: numpy_index(v, ids),
+    "FAISS flat (exact)": lambda v, ids, _folder: numpy_index(v, ids, FaissIndex),
+    "FAISS HNSW (approximate)": lambda v, ids, _folder: faiss_approximate(v, ids, "hnsw"),
+    "FAISS IVF (approximate)": lambda v, ids, _folder: faiss_approximate(v, ids, "ivf"),
+    "LanceDB DocIndex (exact)": lambda v, ids, folder: lancedb_index(v, ids, folder, approximate=False),
+    "LanceDB DocIndex (IVF-HNSW)": lambda v, ids, folder: lancedb_index(v, ids, folder, approximate=True),
 }
 
 
@@ -157,12 +156,13 @@ def measure(name: str, vectors_dir: Path, size: int) -> dict:
     before = psutil.Process().memory_info().rss / 2**20
     memory = PeakMemory(os.getpid(), interval=0.01)
     memory.start()
-    built = INDEXES[name](vectors, ids)
-    found, latencies = [], []
-    for query in queries:
-        start = time.perf_counter()
-        found.append(built.search(query))
-        latencies.append(time.perf_counter() - start)
+    with tempfile.TemporaryDirectory(prefix="ragft-scale-") as folder:  # the database's files
+        built = INDEXES[name](vectors, ids, Path(folder))
+        found, latencies = [], []
+        for query in queries:
+            start = time.perf_counter()
+            found.append(built.search(query))
+            latencies.append(time.perf_counter() - start)
     memory.stop()
     return {"index": name, "chunks": size, "build_s": round(built.build_s, 3),
             "query_ms": round(1000 * statistics.median(latencies), 3),
