@@ -113,17 +113,11 @@ def faiss_approximate(vectors: np.ndarray, ids: list[str], kind: str) -> Built:
 def lancedb_index(vectors: np.ndarray, ids: list[str], folder: Path, approximate: bool) -> Built:
     """The learner's DocIndex, filled through `sync` like the tool (50 sources; chunk i's text embeds to vector i)."""
     from ragft.rag.doc_index import DocIndex
+    from ragft.rag.documents import DocChunk
 
-    @dataclass(frozen=True)
-    class Chunk:
-        id: str
-        text: str
-        source: str
-        section: str = ""
-
-    files: dict[str, tuple[str, list[Chunk]]] = {}
+    files: dict[str, tuple[str, list[DocChunk]]] = {}
     for i, chunk_id in enumerate(ids):
-        files.setdefault(f"doc{i % 50}.md", ("v1", []))[1].append(Chunk(chunk_id, str(i), f"doc{i % 50}.md"))
+        files.setdefault(f"doc{i % 50}.md", ("v1", []))[1].append(DocChunk(chunk_id, str(i), f"doc{i % 50}.md", ""))
     embedder = Embedder(lambda texts: vectors[[int(t) for t in texts]], name="synthetic", batch_size=4096,
                         cache_dir=None)
     start = time.perf_counter()

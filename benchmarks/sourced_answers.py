@@ -2,24 +2,22 @@
 
     RAGFT_THREADS=1 python benchmarks/sourced_answers.py
 
-Chunks here are pydoc's plain text of ten modules cut at blank lines into ~150-word pieces (a stand-in for the
-chapter's loader); the hybrid retriever gives each question its top 5. A ranking "finds" a question's answer when
+Chunks here are chapter 06's: pydoc's plain text of ten modules (`stdlib_corpus`) cut at its sections
+(`chunk_documents`); the hybrid retriever gives each question its top 5. A ranking "finds" a question's answer when
 the phrase written beside it is in the answer's first sentence, or in any of its three. Times: the extractive
 answer alone, embedder warm, median over the questions. Every answer is also run through the citation checker.
 """
 
 from __future__ import annotations
 
-import importlib
-import pydoc
-import re
 import statistics
 import time
-from dataclasses import dataclass
 
 from ragft.rag import STOPWORDS, BM25Index, DenseRetriever, Embedder, HybridRetriever
 from ragft.rag import sourced_answers
 from ragft.rag.citation_check import check_citations
+from ragft.rag.documents import stdlib_corpus
+from ragft.rag.sections import chunk_documents
 
 MODULES = ["json", "pathlib", "re", "itertools", "collections", "datetime", "subprocess", "shutil", "os.path", "csv"]
 QUESTIONS = [  # (a developer's question, a phrase the best sentence contains)
@@ -48,29 +46,8 @@ QUESTIONS = [  # (a developer's question, a phrase the best sentence contains)
 ]
 
 
-@dataclass(frozen=True)
-class Chunk:
-    id: str
-    text: str
-    source: str
-    section: str = ""
-
-
-def pydoc_chunks(module: str, words: int = 150) -> list[Chunk]:
-    """`module`'s pydoc text in pieces of at least `words` words, cut at blank lines."""
-    text = pydoc.render_doc(importlib.import_module(module), renderer=pydoc.plaintext)
-    pieces, current = [], []
-    for block in re.split(r"\n[ \t|]*\n", text):
-        current.append(block)
-        if sum(len(b.split()) for b in current) >= words:
-            pieces.append("\n\n".join(current))
-            current = []
-    pieces += ["\n\n".join(current)] if current else []
-    return [Chunk(f"pydoc:{module}#{i}", piece, f"pydoc:{module}") for i, piece in enumerate(pieces)]
-
-
 def main() -> None:
-    chunks = [chunk for module in MODULES for chunk in pydoc_chunks(module)]
+    chunks = chunk_documents(stdlib_corpus(MODULES))  # the chapter's loader and chunker
     embedder = Embedder()
     texts, ids = [c.text for c in chunks], [c.id for c in chunks]
     retriever = HybridRetriever(DenseRetriever(texts, ids, embedder), BM25Index(texts, ids, stopwords=STOPWORDS))

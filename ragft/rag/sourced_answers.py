@@ -22,8 +22,9 @@ from ragft.rag.embeddings import Embedder
 from ragft.rag.retriever import top_k
 
 MIN_CONTENT_WORDS = 2  # a unit with fewer ("True", "Methods") answers nothing on its own
-# MiniLM ranks at most this many units, those BM25 finds closest in words: on 22 developer questions over pydoc
-# chunks it kept the same answers as ranking all (about 70 per question) in a third to a half of the time.
+# MiniLM ranks at most this many units, those BM25 finds closest in words: on 22 developer questions over 150-word
+# pydoc chunks it kept the same answers as ranking all (about 70 per question) in a third to a half of the time.
+# Five of chapter 06's 64-word chunks hold fewer units, so there it rarely cuts (benchmarks/sourced_answers.py).
 DENSE_CANDIDATES = 24
 EMBED_WORDS = 48  # a unit is ranked by its first words: a 100-word signature costs MiniLM as much as ten sentences
 EMBED_BATCH = 16  # units of similar length per batch: MiniLM pads every text of a batch to the longest

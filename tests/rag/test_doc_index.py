@@ -1,7 +1,6 @@
 """The learner's document index in LanceDB: kept in step with its files, persistent, and equal to NumPy's top-k."""
 
 import json
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -10,18 +9,10 @@ pytest.importorskip("lancedb")
 
 from ragft.rag import Embedder, VectorIndex  # noqa: E402
 from ragft.rag.doc_index import DocIndex, DocIndexError, same_results_as_numpy  # noqa: E402
+from ragft.rag.documents import DocChunk as Chunk  # noqa: E402
 from ragft.rag.index_folder import MANIFEST  # noqa: E402
 from ragft.rag.metrics import same_top_k  # noqa: E402
 
-
-@dataclass(frozen=True)
-class Chunk:
-    """Stands in for ragft.rag.documents.DocChunk (the index only reads these four fields)."""
-
-    id: str
-    text: str
-    source: str
-    section: str = ""
 
 
 class WordHashes:
@@ -159,9 +150,9 @@ def test_bad_input_is_refused_before_the_index_changes(tmp_path):
     with pytest.raises(ValueError, match="index is empty"):
         index.search("anything", 3)
     with pytest.raises(ValueError, match="says its source is 'a.md' but is listed under 'b.md'"):
-        index.sync({"b.md": ("v1", [Chunk("a.md#0", "text", "a.md")])})
+        index.sync({"b.md": ("v1", [Chunk("a.md#0", "text", "a.md", "")])})
     with pytest.raises(ValueError, match="duplicate chunk id 'a.md#0'"):
-        index.sync({"a.md": ("v1", [Chunk("a.md#0", "one", "a.md"), Chunk("a.md#0", "two", "a.md")])})
+        index.sync({"a.md": ("v1", [Chunk("a.md#0", "one", "a.md", ""), Chunk("a.md#0", "two", "a.md", "")])})
     assert len(index) == 0 and index.sources == {} and encoded(index) == 0
     index.sync(FILES)
     with pytest.raises(ValueError, match="k must be a positive integer"):
@@ -177,7 +168,7 @@ def random_vector_index(tmp_path, count: int = 400, dim: int = 24) -> tuple[DocI
                                         cache_dir=None))
     files: dict[str, tuple[str, list[Chunk]]] = {}
     for i in range(count):
-        files.setdefault(f"s{i % 8}", ("v1", []))[1].append(Chunk(f"c{i}", f"v{i}", f"s{i % 8}"))
+        files.setdefault(f"s{i % 8}", ("v1", []))[1].append(Chunk(f"c{i}", f"v{i}", f"s{i % 8}", ""))
     index.sync(files)
     return index, vectors
 
