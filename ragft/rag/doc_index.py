@@ -9,6 +9,8 @@ teaching twin: `same_results_as_numpy` checks that both return the same top-k fo
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -207,8 +209,23 @@ def _sql_string(text: str) -> str:
 
 def import_lancedb():
     """The `lancedb` module, or an error that says how to install it."""
+    # LanceDB converts Hugging Face `datasets` objects whenever a module of that name is loaded. From the course's
+    # root folder that name is the course's own data folder (sentence-transformers' optional `import datasets` loads
+    # it as a namespace package, with no Dataset in it), and importing LanceDB or adding rows would fail. Without
+    # Hugging Face's package there is nothing to convert: LanceDB is told that converter is done.
+    loaded = sys.modules.get("datasets")
+    spec = importlib.util.find_spec("datasets") if loaded is None else loaded.__spec__
+    foreign = spec is None or spec.origin in (None, "namespace")
+    if foreign and loaded is not None:
+        del sys.modules["datasets"]  # while LanceDB imports, which registers its converters once
     try:
         import lancedb
+        from lancedb import scannable
     except ImportError as err:
         raise ImportError(f"The document index needs LanceDB. Fix: pip install {LANCEDB_PACKAGE}") from err
+    finally:
+        if foreign and loaded is not None:
+            sys.modules["datasets"] = loaded
+    if foreign:
+        getattr(scannable, "_registered_modules", set()).add("datasets")
     return lancedb

@@ -1,6 +1,7 @@
 """The learner's document index in LanceDB: kept in step with its files, persistent, and equal to NumPy's top-k."""
 
 import json
+import sys
 
 import numpy as np
 import pytest
@@ -193,3 +194,20 @@ def test_the_approximate_index_finds_most_of_the_exact_top_k(tmp_path):
                for q in queries]
     assert np.mean(recalls) >= 0.8
     assert {h.source for h in index.search(queries[0], 5, source="s3", approximate=True)} == {"s3"}
+
+
+def test_a_folder_named_datasets_on_the_path_does_not_break_the_index(tmp_path, monkeypatch):
+    # From the course's root, `import datasets` (done by sentence-transformers) loads the data folder as a namespace
+    # package; LanceDB then tried Hugging Face's converter on every add and failed with an ImportError.
+    import types
+
+    from lancedb import scannable
+
+    namespace = types.ModuleType("datasets")
+    namespace.__path__ = [str(tmp_path)]  # a namespace package: a path, no __file__
+    monkeypatch.setitem(sys.modules, "datasets", namespace)
+    monkeypatch.setattr(scannable, "_registered_modules", set())
+    index = DocIndex(tmp_path / "index", embedder())
+    index.sync(dict([document("a.md", "alpha beta", "gamma delta")]))  # creates the table
+    index.sync(dict([document("a.md", "alpha beta", "gamma delta"), document("b.md", "epsilon")]))  # adds rows
+    assert len(index) == 3
