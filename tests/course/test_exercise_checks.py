@@ -5,15 +5,19 @@ of each exercise, and wrong answers that each check must reject with what it exp
 """
 
 import math
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pytest
 import torch
 
-from ragft.course.checks import FAILED, ch03, ch04, ch05
+from ragft.course.checks import FAILED, ch03, ch04, ch05, ch06
 from ragft.decide.matrix import BOTH, FINE_TUNING, PROMPTING, RAG, SCENARIOS, UseCase
 from ragft.evaluate.intervals import wilson_interval
+from ragft.rag.citation_check import cited_ids
+from ragft.rag.doc_eval import DocQuestion
+from ragft.rag.doc_sentences import normalize_space, plain_text
 from ragft.paths import REPO_ROOT
 
 from exercise_harness import assert_stub_and_crash_are_explained, assert_the_solution_passes, solution_functions
@@ -135,6 +139,115 @@ WRONG_05 = {
 }
 
 
+def _sections(text, by_first_use=True, full_path=True, drop_empty=True, min_length=True):
+    """Exercise 06.1's answer, or a plausible mistake when a flag is turned off."""
+    fixed = "=-~^"  # the levels a learner may assume: = first, - second, ...
+    lines, sections, levels, path, body, i = text.split("\n"), [], [], [], [], 0
+    while i < len(lines):
+        title, under = lines[i].strip(), lines[i + 1].strip() if i + 1 < len(lines) else ""
+        underline = bool(ch06._UNDERLINE.fullmatch(under)) and (len(under) >= len(title) or not min_length)
+        if title and not ch06._UNDERLINE.fullmatch(title) and underline:
+            sections.append((" > ".join(path), "\n".join(body).strip()))
+            levels += [under[0]] if under[0] not in levels else []
+            level = levels.index(under[0]) if by_first_use else fixed.index(under[0])
+            path, body, i = (path[:level] + [title]) if full_path else [title], [], i + 2
+        else:
+            body.append(lines[i])
+            i += 1
+    sections.append((" > ".join(path), "\n".join(body).strip()))
+    return [(p, b) for p, b in sections if b or not drop_empty]
+
+
+def _doc_scores(ranked, questions, ks=(1, 5), depth=10, fraction=False, check_source=True, cutoff=True,
+                no_sections_any=True):
+    """Exercise 06.2's answer, or a plausible mistake when a flag is changed."""
+    def hit(c, q):
+        return ((c.source == q.source or not check_source)
+                and ((not q.sections and no_sections_any) or c.section in q.sections))
+    rows = [[hit(c, q) for c in chunks] for chunks, q in zip(ranked, questions)]
+    if fraction:  # chapter 03's recall: the share of the gold sections found
+        recall = {k: np.mean([len({c.section for c in r[:k] if hit(c, q)}) / max(len(q.sections), 1)
+                              for r, q in zip(ranked, questions)]) for k in ks}
+    else:
+        recall = {k: np.mean([any(row[:k]) for row in rows]) for k in ks}
+    firsts = [next((n for n, h in enumerate(row[:depth] if cutoff else row, 1) if h), None) for row in rows]
+    return {**{f"recall@{k}": float(v) for k, v in recall.items()},
+            "MRR": float(np.mean([1 / n if n else 0.0 for n in firsts])), "questions": len(questions)}
+
+
+_OWN = [DocQuestion("how wide is the terminal window, so I can wrap my output to fit?", "pydoc:shutil",
+                    ("shutil.get_terminal_size",)),
+        DocQuestion("what exception do I get when source and destination of a copy are the same file?",
+                    "pydoc:shutil", ("shutil.SameFileError",)),
+        DocQuestion("how can I give a file to another user account from a Python script?", "pydoc:shutil",
+                    ("shutil.chown",)),
+        DocQuestion("which kinds of compressed archive can my Python create?", "pydoc:shutil",
+                    ("shutil.get_archive_formats",)),
+        DocQuestion("how do I skip .pyc files when I copy a project?", "pydoc:shutil", ("shutil.ignore_patterns",))]
+_QUOTE = re.compile(r"``(.+?)``|`([^`]+)`|\"([^\"]+)\"|“([^”]+)”")
+
+
+def _bad_quotes(claim, chunks, all_chunks=False, normalize=True, pattern=_QUOTE, fold_case=False):
+    """Exercise 06.4's answer, or a plausible mistake when a flag is changed."""
+    def norm(text):
+        text = plain_text(text) if normalize else text
+        return text.lower() if fold_case else text
+    quotes = [next(g for g in m.groups() if g is not None) for m in pattern.finditer(claim)]
+    quotes = [normalize_space(q) if normalize else q for q in quotes]
+    cited = [] if all_chunks else [norm(chunks[i]) for i in cited_ids(claim, chunks) if i in chunks]
+    searched = cited or [norm(t) for t in chunks.values()]
+    return [q for q in quotes if q and not any((q.lower() if fold_case else q) in t for t in searched)]
+
+
+def _k_counts(questions, ranked, answer_source, ks, whole_list=False, per_chunk=False, first_chunk=False):
+    """Exercise 06.5's answer, or a plausible mistake when a flag is changed."""
+    counts = {}
+    for k in ks:
+        found = first = 0
+        for q, chunks in zip(questions, ranked):
+            top = chunks if whole_list else chunks[:k]
+            hits = [c.id for c in top if q.is_hit(c)]
+            found += len(hits) if per_chunk else bool(hits)
+            first += q.is_hit(top[0]) if first_chunk else answer_source(q.question, top) in hits
+        counts[k] = (found, first)
+    return counts
+
+
+WRONG_06 = {
+    1: [lambda t: _sections(t, by_first_use=False),  # = is always level 1, - level 2
+        lambda t: _sections(t, full_path=False),  # the title alone, not the path
+        lambda t: _sections(t, drop_empty=False),  # keeps sections without text
+        lambda t: _sections(t, min_length=False),  # a short underline taken for a heading
+        lambda t: dict(_sections(t))],  # wrong type
+    2: [lambda r, q, ks=(1, 5), depth=10: _doc_scores(r, q, ks, depth, fraction=True),  # share of gold sections
+        lambda r, q, ks=(1, 5), depth=10: _doc_scores(r, q, ks, depth, check_source=False),  # section names only
+        lambda r, q, ks=(1, 5), depth=10: _doc_scores(r, q, ks, depth, cutoff=False),  # MRR past the first 10
+        lambda r, q, ks=(1, 5), depth=10: _doc_scores(r, q, ks, depth, no_sections_any=False),  # no sections: no hit
+        lambda r, q, ks=(1, 5), depth=10: list(_doc_scores(r, q, ks, depth).values())],  # wrong type
+    3: [lambda: _OWN[:4],  # four questions
+        lambda: [*_OWN[:4], DocQuestion("how do I read a file in one go?", "pydoc:shutil", ("shutil.read",))],
+        lambda: [*_OWN[:4], DocQuestion("how do I find a program on PATH?", "shutil", ("shutil.which",))],
+        lambda: [*_OWN[:4], DocQuestion("what does change owner user and group of the given path mean?",
+                                        "pydoc:shutil", ("shutil.chown",))],  # the documentation's words
+        lambda: [*_OWN[:4], DocQuestion("how do I split a filename into its name and its extension?",
+                                        "pydoc:os.path", ("os.path.splitext",))],  # a shipped question
+        lambda: [vars(q) for q in _OWN]],  # dicts, not DocQuestion
+    4: [lambda c, ch: _bad_quotes(c, ch, all_chunks=True),  # any retrieved chunk, even when it cites one
+        lambda c, ch: _bad_quotes(c, ch, normalize=False),  # pydoc's line breaks kept
+        lambda c, ch: _bad_quotes(c, ch, pattern=re.compile(r"\"([^\"]+)\"")),  # double quotes only
+        lambda c, ch: _bad_quotes(c, ch, fold_case=True),  # case ignored
+        lambda c, ch: not _bad_quotes(c, ch)],  # wrong type
+    5: [lambda q, r, a, ks: _k_counts(q, r, a, ks, whole_list=True),  # the reader gets every chunk
+        lambda q, r, a, ks: _k_counts(q, r, a, ks, per_chunk=True),  # gold chunks counted, not questions
+        lambda q, r, a, ks: _k_counts(q, r, a, ks, first_chunk=True),  # the first chunk, not the answer's source
+        lambda q, r, a, ks: list(_k_counts(q, r, a, ks).values())],  # wrong type
+    6: [lambda a, e, k: float((a[:, :k] == e[:, :k]).mean()),  # position by position: order counts
+        lambda a, e, k: float(np.mean([len(set(x) & set(y)) / len(x) for x, y in zip(a, e)])),  # all columns
+        lambda a, e, k: float(sum(len(set(x[:k]) & set(y[:k])) / k for x, y in zip(a, e))),  # a sum, not a mean
+        lambda a, e, k: [len(set(x[:k]) & set(y[:k])) / k for x, y in zip(a, e)]],  # wrong type
+}
+
+
 @dataclass(frozen=True)
 class Chapter:
     """What checking one chapter's exercises needs."""
@@ -158,6 +271,11 @@ CHAPTERS = {
                                                         "RAG": RAG, "SCENARIOS": SCENARIOS, "UseCase": UseCase},
                   {1: "quadrant", 2: "tax_helpline", 3: "place_scenarios", 4: "factor_moves", 5: "winners",
                    6: "cheapest_good_enough"}, WRONG_05),
+    "06": Chapter("06_your_own_documents_solutions.ipynb", ch06,
+                  {"re": re, "np": np, "DocQuestion": DocQuestion, "cited_ids": cited_ids,
+                   "normalize_space": normalize_space, "plain_text": plain_text},
+                  {1: "underlined_sections", 2: "doc_scores", 3: "my_questions", 4: "bad_quotes", 5: "k_counts",
+                   6: "recall_against_exact"}, WRONG_06),
 }
 EXERCISES = [(ch, e) for ch, chapter in CHAPTERS.items() for e in chapter.solutions]
 WRONG_ANSWERS = [(ch, e, i) for ch, chapter in CHAPTERS.items() for e, wrongs in chapter.wrong.items()
@@ -234,3 +352,20 @@ def test_ch05_the_tax_helpline_check_explains_which_field_is_off():
     assert ch05.exercise_2(lambda: solution).passed
     verdict = ch05.exercise_2(lambda: replace(solution, needs_citations=False))
     assert "needs_citations" in verdict.message and "name the ruling" in verdict.message
+
+
+def test_ch06_underlined_headings_are_checked_against_the_markdown_chunker_on_the_same_document():
+    from ragft.rag.sections import markdown_sections
+
+    written_in_markdown = ch06.EXERCISE_1_TEXTS[1].replace("Notes\n-----", "# Notes").replace(
+        "Details\n=======", "## Details").replace("More notes\n----------", "# More notes")
+    assert ch06.underlined_reference(ch06.EXERCISE_1_TEXTS[1]) == [
+        (path, text.strip()) for path, text in markdown_sections(written_in_markdown) if text.strip()]
+    assert [path for path, _ in ch06.underlined_reference(ch06.EXERCISE_1_TEXTS[1])] == [
+        "Notes", "Notes > Details", "More notes"]  # the first underline character met is level 1
+
+
+def test_ch06_a_made_up_gold_section_is_named_beside_sections_the_module_has():
+    verdict = ch06.exercise_3(WRONG_06[3][1])
+    assert verdict.status == FAILED and "shutil.read" in verdict.message
+    assert "shutil.Error" in verdict.message  # real names, rendered from this Python's pydoc

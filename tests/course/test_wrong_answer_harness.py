@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import torch
 
-from ragft.course.checks import ERROR, FAILED, PASSED, ch00, ch01, ch02, ch03, ch04, ch05
+from ragft.course.checks import ERROR, FAILED, PASSED, ch00, ch01, ch02, ch03, ch04, ch05, ch06
 from ragft.decide.matrix import BOTH, FINE_TUNING, PROMPTING, RAG, SCENARIOS, UseCase
 from ragft.evaluate.citations import CitationChecker
 from ragft.model.gpt import load_course_model
@@ -22,14 +22,16 @@ from ragft.paths import REPO_ROOT
 from ragft.world.load import load_cases
 
 from exercise_harness import solution_functions
-from test_exercise_checks import WRONG_03, WRONG_04, WRONG_05
+from test_exercise_checks import CHAPTERS as CHECKED_CHAPTERS
+from test_exercise_checks import WRONG_03, WRONG_04, WRONG_05, WRONG_06
 
-CHECKS = {"00": ch00, "01": ch01, "02": ch02, "03": ch03, "04": ch04, "05": ch05}
+CHECKS = {"00": ch00, "01": ch01, "02": ch02, "03": ch03, "04": ch04, "05": ch05, "06": ch06}
 NAMES = {"00": {}, "01": {"math": math, "Counter": Counter, "np": np, "torch": torch},
          "02": {"CitationChecker": CitationChecker, "load_cases": load_cases}, "03": {"np": np, "math": math},
          "04": {"torch": torch}, "05": {"BOTH": BOTH, "FINE_TUNING": FINE_TUNING, "PROMPTING": PROMPTING, "RAG": RAG,
-                                        "SCENARIOS": SCENARIOS, "UseCase": UseCase}}
-# A plausible wrong value per exercise of chapters 00-02 (chapters 03-05 reuse their check tests' first wrong answer).
+                                        "SCENARIOS": SCENARIOS, "UseCase": UseCase},
+         "06": CHECKED_CHAPTERS["06"].names}
+# A plausible wrong value per exercise of chapters 00-02 (chapters 03-06 reuse their check tests' first wrong answer).
 WRONG_VALUES = {
     ("00", 1): lambda citation: citation[1:5],  # the year as a string
     ("00", 2): lambda: 15 - 2,  # a difference, not a ratio
@@ -45,7 +47,7 @@ WRONG_VALUES = {
     ("02", 4): lambda confidences, correct, n_bins: 0.0,
     ("02", 5): lambda: ("What is the neutral citation of Endicott v. Wragg?", "not a fact of the case"),
 }
-WRONG_VALUES |= {(ch, e): wrongs[0] for ch, table in (("03", WRONG_03), ("04", WRONG_04), ("05", WRONG_05))
+WRONG_VALUES |= {(ch, e): wrongs[0] for ch, table in (("03", WRONG_03), ("04", WRONG_04), ("05", WRONG_05), ("06", WRONG_06))
                  for e, wrongs in table.items()}
 
 
