@@ -9,6 +9,9 @@ teaching twin: `same_results_as_numpy` checks that both return the same top-k fo
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -207,8 +210,26 @@ def _sql_string(text: str) -> str:
 
 def import_lancedb():
     """The `lancedb` module, or an error that says how to install it."""
+    # Run from the repository (Colab's set-up cell, `python -m` in its root), the course's datasets/ folder is found
+    # as a namespace package `datasets`, which sentence-transformers imports at every batch it embeds. LanceDB, on
+    # import and before every write, takes an imported `datasets` for Hugging Face's and fails. Without Hugging
+    # Face's package installed, LanceDB is told its converters are registered, so it never looks.
+    hugging_face_datasets = importlib.util.find_spec("datasets") is not None and _installed("datasets")
+    if not hugging_face_datasets:
+        sys.modules.pop("datasets", None)
     try:
         import lancedb
+        import lancedb.scannable
     except ImportError as err:
         raise ImportError(f"The document index needs LanceDB. Fix: pip install {LANCEDB_PACKAGE}") from err
+    if not hugging_face_datasets:
+        getattr(lancedb.scannable, "_registered_modules", set()).add("datasets")
     return lancedb
+
+
+def _installed(distribution: str) -> bool:
+    try:
+        importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True

@@ -1,6 +1,8 @@
 """The learner's document index in LanceDB: kept in step with its files, persistent, and equal to NumPy's top-k."""
 
 import json
+import subprocess
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -8,6 +10,7 @@ import pytest
 
 pytest.importorskip("lancedb")
 
+from ragft.paths import REPO_ROOT  # noqa: E402
 from ragft.rag import Embedder, VectorIndex  # noqa: E402
 from ragft.rag.doc_index import DocIndex, DocIndexError, same_results_as_numpy  # noqa: E402
 from ragft.rag.index_folder import MANIFEST  # noqa: E402
@@ -202,3 +205,17 @@ def test_the_approximate_index_finds_most_of_the_exact_top_k(tmp_path):
                for q in queries]
     assert np.mean(recalls) >= 0.8
     assert {h.source for h in index.search(queries[0], 5, source="s3", approximate=True)} == {"s3"}
+
+
+def test_the_index_works_when_the_courses_datasets_folder_shadows_hugging_faces_datasets(tmp_path):
+    # From the repository's root the datasets/ folder is a namespace package `datasets`; sentence-transformers
+    # imports it at every batch, and LanceDB would take it for Hugging Face's when it imports and when it writes.
+    code = ("import datasets, sys, numpy as np; assert not hasattr(datasets, 'Dataset'); "
+            "from ragft.rag import Embedder; from ragft.rag.doc_index import DocIndex; "
+            "from ragft.rag.documents import DocChunk; "
+            "fake = Embedder(lambda texts: np.ones((len(texts), 4)), name='ones', cache_dir=None); "
+            f"index = DocIndex({str(tmp_path)!r}, fake); "
+            "import datasets; "  # imported again, as embedding a batch does
+            "index.sync({'a.md': ('v1', [DocChunk('a.md#0', 'text', 'a.md', '')])}); print(len(index))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert run.stdout.strip() == "1", run.stderr[-1500:]
