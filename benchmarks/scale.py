@@ -40,8 +40,9 @@ from ragft.rag import Embedder, FaissIndex, VectorIndex
 from ragft.rag.chunking import chunk_words
 from ragft.rag.doc_index import import_lancedb
 from ragft.rag.faiss_index import import_faiss
+from ragft.rag.vector_scale import NOISE, synthesise, vector_doc_index
 
-SEED, NOISE, REAL, QUERIES, K = 1234, 0.02, 1_000, 100, 10
+SEED, REAL, QUERIES, K = 1234, 1_000, 100, 10
 SIZES = (1_000, 10_000, 100_000)
 MODULES = ("json", "pathlib", "re", "itertools", "collections", "datetime", "subprocess", "os", "functools", "typing",
            "argparse", "logging", "csv", "sqlite3", "threading", "dataclasses", "shutil", "random", "math",
@@ -63,14 +64,6 @@ def pydoc_chunks(count: int) -> list[str]:
     if len(interleaved) < count:
         raise RuntimeError(f"pydoc gave only {len(interleaved)} chunks, {count} needed: add modules to MODULES")
     return interleaved[:count]
-
-
-def synthesise(real: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
-    """`size` unit vectors: the real ones first, then noisy copies of randomly drawn real ones (see the docstring)."""
-    extra = real[rng.integers(len(real), size=max(size - len(real), 0))]
-    noisy = extra + rng.normal(0, NOISE, size=extra.shape).astype(np.float32)
-    vectors = np.concatenate([real[:size], noisy / np.linalg.norm(noisy, axis=1, keepdims=True)])
-    return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
 def real_vectors() -> tuple[np.ndarray, np.ndarray]:
@@ -111,18 +104,9 @@ def faiss_approximate(vectors: np.ndarray, ids: list[str], kind: str) -> Built:
 
 
 def lancedb_index(vectors: np.ndarray, ids: list[str], folder: Path, approximate: bool) -> Built:
-    """The learner's DocIndex, filled through `sync` like the tool (50 sources; chunk i's text embeds to vector i)."""
-    from ragft.rag.doc_index import DocIndex
-    from ragft.rag.documents import DocChunk
-
-    files: dict[str, tuple[str, list[DocChunk]]] = {}
-    for i, chunk_id in enumerate(ids):
-        files.setdefault(f"doc{i % 50}.md", ("v1", []))[1].append(DocChunk(chunk_id, str(i), f"doc{i % 50}.md", ""))
-    embedder = Embedder(lambda texts: vectors[[int(t) for t in texts]], name="synthetic", batch_size=4096,
-                        cache_dir=None)
+    """The learner's DocIndex, filled through `sync` like the tool (`ragft.rag.vector_scale.vector_doc_index`)."""
     start = time.perf_counter()
-    index = DocIndex(folder, embedder)
-    index.sync(files)
+    index = vector_doc_index(folder, vectors, ids)
     if approximate:
         index.build_approximate_index()
     return Built(lambda q: [h.id for h in index.search(q, K, approximate=approximate)], time.perf_counter() - start)

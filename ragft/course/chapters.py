@@ -38,6 +38,7 @@ CHAPTERS = [
     Chapter("03_rag_from_scratch", "RAG from scratch", "build embeddings search, BM25 and hybrid retrieval; cut fabricated citations and out-of-date answers", 90),
     Chapter("04_finetuning_with_lora", "Fine-tuning with LoRA", "write LoRA, check it against peft, teach a format, a style and new facts", 90),
     Chapter("05_choosing", "Choosing: the decision matrix", "place use cases on the matrix and read the verdict off your own numbers", 60),
+    Chapter("06_your_own_documents", "Your own documents", "run the course's RAG on Python's own documentation or your folder, measure it on developer questions, answer with checked sources, keep the index in LanceDB, place your use case on the matrix", 90),
 ]
 
 

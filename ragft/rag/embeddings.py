@@ -188,6 +188,14 @@ class MemoEmbedder(Embedder):
             self._memo.update(zip(missing, super().embed(missing, progress)))
         return np.stack([self._memo[t] for t in texts]) if texts else super().embed(texts)
 
+    def embed_corpus(self, texts: Sequence[str]) -> np.ndarray:
+        """Like `Embedder.embed_corpus`, and remembers the vectors: a later `embed` of the same texts (a `DocIndex`
+        filled with the chunks a `DenseRetriever` already embedded) reads them instead of embedding again."""
+        texts = _text_list(texts)
+        vectors = super().embed_corpus(texts)
+        self._memo.update(zip(texts, vectors))
+        return vectors
+
     def prefetch(self, texts: Iterable[str]) -> None:
         """Embed `texts` now, in batches, so later searches for them only look the vectors up."""
         self.embed(list(dict.fromkeys(texts)), progress=True)

@@ -10,7 +10,7 @@ import pytest
 
 from ragft.paths import REPO_ROOT
 from ragft.rag import DEFAULT_CACHE_DIR, DenseRetriever, Embedder, FaissIndex, Retriever, VectorIndex, same_top_k, top_k
-from ragft.rag.embeddings import MINILM_NAME, cache_key
+from ragft.rag.embeddings import MINILM_NAME, MemoEmbedder, cache_key
 
 SENTENCES = [
     "a landlord must return the deposit within 14 days",
@@ -78,6 +78,17 @@ def test_corpus_embeddings_are_cached_on_disk_as_npy_and_json(tmp_path):
     assert len(fake.batches) == 3
     (tmp_path / f"{key}.npy").write_bytes(b"not an array")
     assert np.array_equal(embedder.embed_corpus(["abc", "cab", "zzz"]), first) and len(fake.batches) == 4
+
+
+def test_memo_embedder_remembers_corpus_vectors_read_from_the_cache(tmp_path):
+    fake = LetterCounts()
+    Embedder(fake, name="letters", cache_dir=tmp_path).embed_corpus(["abc", "cab"])  # fills the disk cache
+    memo = MemoEmbedder(fake, name="letters", cache_dir=tmp_path)
+    corpus = memo.embed_corpus(["abc", "cab"])
+    assert len(fake.batches) == 1, "read from the disk cache"
+    assert np.array_equal(memo.embed(["cab", "abc"]), corpus[::-1]) and len(fake.batches) == 1
+    memo.embed(["zzz"])
+    assert fake.batches[-1] == ["zzz"]
 
 
 def test_unnamed_custom_encoders_are_not_cached(tmp_path):

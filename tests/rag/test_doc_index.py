@@ -1,6 +1,7 @@
 """The learner's document index in LanceDB: kept in step with its files, persistent, and equal to NumPy's top-k."""
 
 import json
+import subprocess
 import sys
 
 import numpy as np
@@ -8,6 +9,7 @@ import pytest
 
 pytest.importorskip("lancedb")
 
+from ragft.paths import REPO_ROOT  # noqa: E402
 from ragft.rag import Embedder, VectorIndex  # noqa: E402
 from ragft.rag.doc_index import DocIndex, DocIndexError, same_results_as_numpy  # noqa: E402
 from ragft.rag.documents import DocChunk as Chunk  # noqa: E402
@@ -211,3 +213,17 @@ def test_a_folder_named_datasets_on_the_path_does_not_break_the_index(tmp_path, 
     index.sync(dict([document("a.md", "alpha beta", "gamma delta")]))  # creates the table
     index.sync(dict([document("a.md", "alpha beta", "gamma delta"), document("b.md", "epsilon")]))  # adds rows
     assert len(index) == 3
+
+
+def test_the_index_works_when_the_courses_datasets_folder_shadows_hugging_faces_datasets(tmp_path):
+    # From the repository's root the datasets/ folder is a namespace package `datasets`; sentence-transformers
+    # imports it at every batch, and LanceDB would take it for Hugging Face's when it imports and when it writes.
+    code = ("import datasets, sys, numpy as np; assert not hasattr(datasets, 'Dataset'); "
+            "from ragft.rag import Embedder; from ragft.rag.doc_index import DocIndex; "
+            "from ragft.rag.documents import DocChunk; "
+            "fake = Embedder(lambda texts: np.ones((len(texts), 4)), name='ones', cache_dir=None); "
+            f"index = DocIndex({str(tmp_path)!r}, fake); "
+            "import datasets; "  # imported again, as embedding a batch does
+            "index.sync({'a.md': ('v1', [DocChunk('a.md#0', 'text', 'a.md', '')])}); print(len(index))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert run.stdout.strip() == "1", run.stderr[-1500:]
