@@ -9,6 +9,7 @@ teaching twin: `same_results_as_numpy` checks that both return the same top-k fo
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -152,6 +153,7 @@ class DocIndex:
         if self._table is None:
             self._table = self._db.create_table(TABLE, data=pa.table(columns))
         else:
+            _forget_course_datasets_folder()
             self._table.add(pa.table(columns))
         self._manifest["dim"] = vectors.shape[1]
 
@@ -198,6 +200,15 @@ def _check_chunks(files: Mapping[str, tuple[str, Sequence]]) -> None:
             if chunk.id in seen:
                 raise ValueError(f"duplicate chunk id {chunk.id!r}: every chunk needs its own id")
             seen.add(chunk.id)
+
+
+def _forget_course_datasets_folder() -> None:
+    """With the repository on sys.path (`python -m` run from it), the course's datasets/ folder is importable as a
+    namespace package named `datasets`; transformers imports it, taking it for Hugging Face's library, and LanceDB's
+    `add` then fails converting from it. A namespace package has no code: forgetting it loses nothing."""
+    module = sys.modules.get("datasets")
+    if module is not None and getattr(module, "__file__", None) is None:
+        del sys.modules["datasets"]
 
 
 def _sql_string(text: str) -> str:
