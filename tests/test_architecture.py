@@ -3,7 +3,8 @@
 Teaching code is layered, lowest first: the foundation (`ragft`, `ragft.heap`, `ragft.paths`, `ragft.seed`, `ragft.threads`), then `world`, `model`,
 `evaluate`, `rag`, `finetune`, `decide`; a module may import its own layer and the layers below it. The course
 machinery (`ragft.course`) may use any teaching layer, and no teaching module may import it. The scripts
-(`ragft.make`) are entry points: nothing imports them, not even another script.
+(`ragft.make`) and the learner's command (`ragft.ask`) are entry points: they may use the course machinery too,
+and nothing imports them, not even another script.
 """
 
 import ast
@@ -16,12 +17,16 @@ from ragft.paths import REPO_ROOT
 FOUNDATION = ("ragft", "ragft.heap", "ragft.paths", "ragft.seed", "ragft.threads")
 LAYERS = ("world", "model", "evaluate", "rag", "finetune", "decide")  # lowest first
 COURSE, SCRIPTS = "course", "make"
+COMMANDS = ("ragft.ask",)  # entry points outside ragft.make: `python -m ragft.ask`, installed as `ragft-ask`
 
 
 def part_of(module: str) -> str:
-    """The part of the package a module belongs to: "foundation", a layer's name, "course" or "make"."""
+    """The part of the package a module belongs to: "foundation", a layer's name, "course" or "make" (the
+    scripts, and the commands in COMMANDS)."""
     if module in FOUNDATION:
         return "foundation"
+    if module in COMMANDS:
+        return SCRIPTS
     part = module.split(".")[1]
     if part in (*LAYERS, COURSE, SCRIPTS):
         return part
@@ -57,7 +62,7 @@ def violations(sources: dict[str, str]) -> list[str]:
             there = part_of(imported)
             if there == SCRIPTS and imported != importer:
                 problems.append(f"{importer} -> {imported}: scripts are entry points, nothing imports them")
-            elif there == COURSE and here != COURSE:
+            elif there == COURSE and here not in (COURSE, SCRIPTS):
                 problems.append(f"{importer} -> {imported}: teaching code never imports the course machinery")
             elif here not in (COURSE, SCRIPTS) and there not in (COURSE, SCRIPTS) and rank(there) > rank(here):
                 problems.append(f"{importer} -> {imported}: the {here} layer imports the {there} layer above it")
@@ -80,9 +85,11 @@ def test_every_module_imports_only_its_own_layer_and_those_below():
 
 
 def test_nothing_outside_the_package_imports_a_script():
-    # Tests, benchmarks and notebooks run the scripts as commands (`python -m ragft.make.…`), as a learner would.
+    # Tests, benchmarks and notebooks run the scripts as commands (`python -m ragft.make.…`,
+    # `python -m ragft.ask`), as a learner would.
     files = [*REPO_ROOT.glob("tests/**/*.py"), *REPO_ROOT.glob("benchmarks/*.py"), *REPO_ROOT.glob("browser_tests/*.py")]
-    importers = [f for f in files if any(m.startswith("ragft.make") for m in imported_modules(f.read_text(), set()))]
+    modules = set(package_sources(REPO_ROOT / "ragft"))
+    importers = [f for f in files if any(part_of(m) == SCRIPTS for m in imported_modules(f.read_text(), modules))]
     assert importers == []
 
 
@@ -95,6 +102,8 @@ PLANTED = {
                                  "scripts are entry points, nothing imports them"),
     "a script from a script": ("ragft.make.adapters", "from ragft.make.pretrain import main\n",
                                "scripts are entry points, nothing imports them"),
+    "the learner's command from teaching code": ("ragft.rag.ask_docs", "from ragft import ask\n",
+                                                 "scripts are entry points, nothing imports them"),
 }
 
 
@@ -120,3 +129,9 @@ def test_a_planted_package_on_disk_is_read_and_reported(tmp_path):
 def test_a_module_outside_every_layer_is_named():
     with pytest.raises(ValueError, match="ragft.misc belongs to no layer"):
         violations({"ragft.misc": ""})
+
+
+def test_an_entry_point_may_use_the_course_machinery():
+    sources = package_sources(REPO_ROOT / "ragft")
+    sources["ragft.make.world"] += "\nfrom ragft.course.hub import load_hub_model\n"
+    assert violations(sources) == []
