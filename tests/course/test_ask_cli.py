@@ -19,27 +19,14 @@ from ragft.rag.doc_index import DocIndex  # noqa: E402
 from ragft.rag.documents import load_folder  # noqa: E402
 from ragft.rag.embeddings import Embedder  # noqa: E402
 
+from docs_folder import write_docs  # noqa: E402
 from tiny_chat_model import save_tiny_chat_model  # noqa: E402
 
-FILES = {
-    "guide/install.md": "# Install\n\n## Linux\n\nRun pip install sparrow in a virtual environment.\n\n"
-                        "## Windows\n\nUse the installer from the releases page, then open a new terminal.\n",
-    "faq.txt": "Sparrow keeps its settings in sparrow.toml in your home folder. Delete that file to reset them.\n",
-    "api.html": "<html><body><h1>API</h1><h2>sparrow.fly</h2><p>fly(distance) moves the bird and returns its new "
-                "position.</p><h2>sparrow.sing</h2><p>sing(song) plays a song through the speakers.</p></body></html>",
-}
 QUESTIONS = [("how do I install it on windows?", "guide/install.md", ["Install > Windows"]),
              ("how do I install it on linux?", "guide/install.md", ["Install > Linux"]),
              ("where are the settings kept?", "faq.txt", []),
              ("what does fly return?", "api.html", ["API > sparrow.fly"]),
              ("how do I play a song?", "api.html", ["API > sparrow.sing"])]
-
-
-def write_docs(folder, files=FILES):
-    for name, text in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
 
 
 def ask(*args, cache, **env):

@@ -15,13 +15,7 @@ from ragft.rag.doc_eval import DocQuestion, doc_retrieval_scores  # noqa: E402
 from ragft.rag.documents import DocumentsError, load_folder  # noqa: E402
 from ragft.rag.index_folder import DocIndexError  # noqa: E402
 
-FILES = {
-    "guide/install.md": "# Install\n\n## Linux\n\nRun pip install sparrow in a virtual environment.\n\n"
-                        "## Windows\n\nUse the installer from the releases page, then open a new terminal.\n",
-    "faq.txt": "Sparrow keeps its settings in sparrow.toml in your home folder. Delete that file to reset them.\n",
-    "api.html": "<html><body><h1>API</h1><h2>sparrow.fly</h2><p>fly(distance) moves the bird and returns its new "
-                "position.</p><h2>sparrow.sing</h2><p>sing(song) plays a song through the speakers.</p></body></html>",
-}
+from docs_folder import FILES, write_docs  # noqa: E402
 
 
 class WordHashes:
@@ -45,11 +39,7 @@ def fake_embedder() -> Embedder:
 
 @pytest.fixture
 def docs(tmp_path):
-    folder = tmp_path / "docs"
-    for name, text in FILES.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_docs(tmp_path / "docs")
 
 
 def open_index(docs, tmp_path, **kwargs):
