@@ -8,12 +8,12 @@ being uniform on the sphere (where approximate indexes look better or worse than
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ragft.rag.doc_index import DocIndex
+from ragft.rag.documents import DocChunk
 from ragft.rag.embeddings import Embedder
 
 NOISE = 0.02  # standard deviation per dimension: about 0.4 in length for 384 dimensions
@@ -29,23 +29,16 @@ def synthesise(real: np.ndarray, size: int, rng: np.random.Generator, noise: flo
     return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-@dataclass(frozen=True)
-class _VectorChunk:
-    id: str
-    text: str  # the row of its vector, which the index's embedder looks up
-    source: str
-    section: str = ""
-
-
 def vector_doc_index(folder: str | Path, vectors: np.ndarray, ids: list[str]) -> DocIndex:
     """A `DocIndex` in `folder` holding `vectors` under `ids`, filled through `sync` as the tool fills it (the
     chunks spread over SOURCES sources); its embedder looks the vectors up instead of embedding text."""
     if len(ids) != len(vectors):
         raise ValueError(f"got {len(ids)} ids for {len(vectors)} vectors: give one id per vector")
-    files: dict[str, tuple[str, list[_VectorChunk]]] = {}
+    files: dict[str, tuple[str, list[DocChunk]]] = {}
     for row, chunk_id in enumerate(ids):
         source = f"doc{row % SOURCES}.md"
-        files.setdefault(source, ("v1", []))[1].append(_VectorChunk(chunk_id, str(row), source))
+        # A chunk's text is the row of its vector, which the index's embedder looks up.
+        files.setdefault(source, ("v1", []))[1].append(DocChunk(chunk_id, str(row), source, ""))
     lookup = Embedder(lambda texts: vectors[[int(t) for t in texts]], name="given vectors",
                       batch_size=max(len(vectors), 1), cache_dir=None)
     index = DocIndex(folder, lookup)
