@@ -40,7 +40,7 @@ class DocHit(Hit):
 
 @dataclass(frozen=True)
 class SyncReport:
-    """What `sync` did, source by source, and how many chunks it embedded."""
+    """What `sync` did, source by source, and how many chunks it embedded (or read from the embeddings cache)."""
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -91,7 +91,8 @@ class DocIndex:
         updated = [s for s in files if s in old and old[s] != files[s][0]]
         removed = [s for s in old if s not in files]
         chunks = [c for s in added + updated for c in files[s][1]]
-        vectors = self.embedder.embed([c.text for c in chunks], progress=True) if chunks else None
+        # embed_corpus: chunks some cached corpus already holds (a chapter's, another index's) are read, not embedded
+        vectors = self.embedder.embed_corpus([c.text for c in chunks]) if chunks else None
         if vectors is not None and vectors.shape[1] != (self._manifest["dim"] or vectors.shape[1]):
             raise DocIndexError(f"the embedder {self.embedder.name!r} returned {vectors.shape[1]}-dimensional "
                                 f"vectors but the index holds {self._manifest['dim']}-dimensional ones. Fix: rebuild "

