@@ -1,5 +1,6 @@
 """Freed memory goes back to the operating system: on demand, and after every cell in a notebook kernel."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -59,3 +60,26 @@ def test_outside_a_notebook_nothing_is_registered_and_release_is_safe():
 
     assert trim_after_every_cell() is False  # pytest is not IPython
     assert release_free_memory() in (True, False)
+
+
+@linux_only
+@pytest.mark.parametrize("env, most", [({}, 2), ({"MALLOC_ARENA_MAX": "4"}, 4), ({"MALLOC_ARENA_MAX": "0"}, 9)])
+def test_threads_share_at_most_two_malloc_arenas_unless_malloc_arena_max_says(env, most):
+    # Each new thread that allocates gets an arena of its own until the limit; glibc's malloc_info lists them.
+    count = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+        import ctypes, tempfile, threading
+        import ragft
+        import numpy as np
+        blocks, together = [], threading.Barrier(8)  # all eight alive at once: an exited thread's arena is reused
+        threads = [threading.Thread(target=lambda: (blocks.append(np.ones(50_000)), together.wait())) for _ in range(8)]
+        for t in threads: t.start()
+        for t in threads: t.join()
+        libc = ctypes.CDLL("libc.so.6")
+        libc.fopen.restype = ctypes.c_void_p
+        with tempfile.NamedTemporaryFile(suffix=".xml") as out:
+            stream = ctypes.c_void_p(libc.fopen(out.name.encode(), b"w"))
+            libc.malloc_info(0, stream)
+            libc.fclose(stream)
+            print(open(out.name).read().count("<heap nr="))
+    """)], capture_output=True, text=True, check=True, env={**os.environ, **env}).stdout
+    assert int(count) == most, "MALLOC_ARENA_MAX=0 is glibc's default: a main arena and one per thread"
