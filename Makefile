@@ -49,13 +49,13 @@ wheelhouse:  ## download every wheel the course needs into wheelhouse/ (for a ro
 	$(PYTHON) -m pip download -d $(WHEELHOUSE) $(WHEEL_TARGET) $(TORCH_INDEX) -r requirements.txt "setuptools>=68"
 	@du -sh $(WHEELHOUSE); ls $(WHEELHOUSE) | wc -l
 
-browser-test: install  ## run chapter 05 in JupyterLab in headless Chromium and check the decision-matrix widget
+browser-test: install  ## in JupyterLab in headless Chromium: chapter 05's widget, a closed tab's kernel, every chapter in one session within 2 GB
 	$(BIN)/python -m pip install -q playwright==$(PLAYWRIGHT)
 	$(BIN)/python -m pytest browser_tests
 
-session-check: install  ## run every chapter in one JupyterLab in headless Chromium, closing each tab, and check the memory stays within 2 GB
+session-check: install  ## only the session test of browser-test: every chapter in one JupyterLab in headless Chromium, closing each tab, and check the memory stays within 2 GB
 	$(BIN)/python -m pip install -q playwright==$(PLAYWRIGHT)
-	RAGFT_SESSION_TEST=1 $(BIN)/python -m pytest browser_tests/test_session_memory.py
+	$(BIN)/python -m pytest browser_tests/test_session_memory.py
 
 binder-check: install  ## build binder/'s environment afresh (a venv standing in for repo2docker's conda) and run every chapter in it within 2 GB
 	$(BIN)/python benchmarks/binder_check.py

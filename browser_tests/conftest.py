@@ -19,9 +19,6 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# The whole-session memory test runs every chapter (minutes) and its first Run All was flaky in the last runs: it runs
-# with `make session-check` (RAGFT_SESSION_TEST=1) until that is fixed, not in `make browser-test`.
-collect_ignore = [] if os.environ.get("RAGFT_SESSION_TEST") else ["test_session_memory.py"]
 OFFLINE_SITE = REPO_ROOT / "tests" / "offline_site"
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts" / "browser"
 
