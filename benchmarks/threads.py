@@ -11,6 +11,11 @@ Each measurement is a fresh process that trains chapter 01's live model (2 layer
 The conditions are those of benchmarks/run_notebooks.py.
 The thread count is forced (torch.set_num_threads) so both counts are measured in every condition; what the
 course chooses by itself (ragft.threads) is printed beside them. This is what ragft.threads.MAX_THREADS rests on.
+
+Then a competitor that starts mid-run, as when a learner opens a second notebook while the first trains: the model
+trains on a quiet machine, the competitor starts, and the throughput of the next steps is measured twice, with the
+course's policy (it starts with 2 threads and re-checks the load while training: ragft.threads.keep_threads_fitting)
+and with 2 threads fixed (RAGFT_THREADS=2, which the policy never changes).
 """
 
 from __future__ import annotations
@@ -43,6 +48,43 @@ def worker(threads: int, steps: int) -> dict[str, float]:
     return {"tokens_per_s": history.tokens_seen / seconds, "cpus": len(os.sched_getaffinity(0))}
 
 
+def mid_run_worker(steps: int) -> dict[str, float]:
+    """Train on a quiet machine, tell the parent to start the competitor, then train `3 * steps` steps and report."""
+    import numpy as np
+    import torch
+
+    from ragft.model.gpt import make_gpt
+    from ragft.model.training import TrainConfig, train
+
+    model = make_gpt(2601, n_layer=2, n_head=4, n_embd=128, n_positions=128)
+    ids = np.random.default_rng(0).integers(0, 2601, 200_000)
+    train(model, ids, TrainConfig(steps=steps, eval_every=0, eval_blocks=1), progress=False)
+    before = torch.get_num_threads()
+    print("start the competitor", flush=True)
+    sys.stdin.readline()
+    start = time.perf_counter()
+    history = train(model, ids, TrainConfig(steps=3 * steps, eval_every=0, eval_blocks=1), progress=False)
+    return {"tokens_per_s": history.tokens_seen / (time.perf_counter() - start), "threads_before": before,
+            "threads_after": torch.get_num_threads()}
+
+
+def measure_mid_run(fixed_threads: int | None, steps: int) -> dict[str, float]:
+    """One mid-run measurement: with the course's policy (None) or a fixed thread count."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("RAGFT_THREADS", "OMP_NUM_THREADS")}
+    if fixed_threads:
+        environ["RAGFT_THREADS"] = str(fixed_threads)
+    worker_process = subprocess.Popen([sys.executable, __file__, "--mid-run-worker", "--steps", str(steps)],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=environ, cwd=REPO)
+    worker_process.stdout.readline()  # trained on a quiet machine
+    with condition("busy"):
+        worker_process.stdin.write("\n")
+        worker_process.stdin.flush()
+        out = worker_process.stdout.read()
+    if worker_process.wait():
+        raise SystemExit("mid-run worker failed")
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def measure(threads: int, name: str, steps: int) -> dict[str, float]:
     """Run one worker process under the condition `name` (its affinity and competitor); return what it reported."""
     command = [sys.executable, __file__, "--worker", str(threads), "--steps", str(steps)]
@@ -67,9 +109,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Tiny-GPT training throughput at 1 and 2 threads.")
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--mid-run-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker, args.steps)))
+        return 0
+    if args.mid_run_worker:
+        print(json.dumps(mid_run_worker(args.steps)))
         return 0
     rows = ["| condition | CPUs usable | 1 thread (tokens/s) | 2 threads (tokens/s) | 1 thread / 2 threads | the course chooses |",
             "|---|---:|---:|---:|---:|---|"]
@@ -78,6 +124,12 @@ def main() -> int:
         choice = course_choice(name)
         rows.append(f"| {name} | {one['cpus']} | {one['tokens_per_s']:,.0f} | {two['tokens_per_s']:,.0f} | "
                     f"{one['tokens_per_s'] / two['tokens_per_s']:.2f} | {choice} |")
+        print(rows[-1], flush=True)
+    rows += ["", f"A competitor starts mid-run ({3 * args.steps} steps measured after it started):", "",
+             "| threads | before the competitor | after | tokens/s after it started |", "|---|---:|---:|---:|"]
+    for label, fixed in (("the course's policy (re-checks the load)", None), ("2, fixed (RAGFT_THREADS=2)", 2)):
+        run = measure_mid_run(fixed, args.steps)
+        rows.append(f"| {label} | {run['threads_before']} | {run['threads_after']} | {run['tokens_per_s']:,.0f} |")
         print(rows[-1], flush=True)
     header = (f"Chapter 01's live model, {args.steps} training steps of 16 × 128 tokens per measurement; "
               f"{os.cpu_count()} CPU cores seen.\n\n")
