@@ -30,47 +30,54 @@ import time
 from run_notebooks import ALL as CONDITIONS, REPO, RESULTS, condition
 
 
-def worker(threads: int, steps: int) -> dict[str, float]:
-    """Train the live model for `steps` steps with `threads` threads; return tokens per second and the mask."""
+def live_model_trainer():
+    """Chapter 01's live model on random token ids, and `run(steps)`: train that many steps, return tokens/s."""
     import numpy as np
-    import torch
 
     from ragft.model.gpt import make_gpt
     from ragft.model.training import TrainConfig, train
 
-    torch.set_num_threads(threads)
     model = make_gpt(2601, n_layer=2, n_head=4, n_embd=128, n_positions=128)
     ids = np.random.default_rng(0).integers(0, 2601, 200_000)
-    train(model, ids, TrainConfig(steps=5, eval_every=0, eval_blocks=1), progress=False)  # warm-up
-    start = time.perf_counter()
-    history = train(model, ids, TrainConfig(steps=steps, eval_every=0, eval_blocks=1), progress=False)
-    seconds = time.perf_counter() - start
-    return {"tokens_per_s": history.tokens_seen / seconds, "cpus": len(os.sched_getaffinity(0))}
+
+    def run(steps: int) -> float:
+        start = time.perf_counter()
+        history = train(model, ids, TrainConfig(steps=steps, eval_every=0, eval_blocks=1), progress=False)
+        return history.tokens_seen / (time.perf_counter() - start)
+
+    return run
+
+
+def without_thread_settings() -> dict[str, str]:
+    """This environment without RAGFT_THREADS and OMP_NUM_THREADS: the course's policy chooses by itself."""
+    return {k: v for k, v in os.environ.items() if k not in ("RAGFT_THREADS", "OMP_NUM_THREADS")}
+
+
+def worker(threads: int, steps: int) -> dict[str, float]:
+    """Train the live model for `steps` steps with `threads` threads; return tokens per second and the mask."""
+    import torch
+
+    torch.set_num_threads(threads)
+    run = live_model_trainer()
+    run(5)  # warm-up
+    return {"tokens_per_s": run(steps), "cpus": len(os.sched_getaffinity(0))}
 
 
 def mid_run_worker(steps: int) -> dict[str, float]:
     """Train on a quiet machine, tell the parent to start the competitor, then train `3 * steps` steps and report."""
-    import numpy as np
     import torch
 
-    from ragft.model.gpt import make_gpt
-    from ragft.model.training import TrainConfig, train
-
-    model = make_gpt(2601, n_layer=2, n_head=4, n_embd=128, n_positions=128)
-    ids = np.random.default_rng(0).integers(0, 2601, 200_000)
-    train(model, ids, TrainConfig(steps=steps, eval_every=0, eval_blocks=1), progress=False)
+    run = live_model_trainer()
+    run(steps)
     before = torch.get_num_threads()
     print("start the competitor", flush=True)
     sys.stdin.readline()
-    start = time.perf_counter()
-    history = train(model, ids, TrainConfig(steps=3 * steps, eval_every=0, eval_blocks=1), progress=False)
-    return {"tokens_per_s": history.tokens_seen / (time.perf_counter() - start), "threads_before": before,
-            "threads_after": torch.get_num_threads()}
+    return {"tokens_per_s": run(3 * steps), "threads_before": before, "threads_after": torch.get_num_threads()}
 
 
 def measure_mid_run(fixed_threads: int | None, steps: int) -> dict[str, float]:
     """One mid-run measurement: with the course's policy (None) or a fixed thread count."""
-    environ = {k: v for k, v in os.environ.items() if k not in ("RAGFT_THREADS", "OMP_NUM_THREADS")}
+    environ = without_thread_settings()
     if fixed_threads:
         environ["RAGFT_THREADS"] = str(fixed_threads)
     worker_process = subprocess.Popen([sys.executable, __file__, "--mid-run-worker", "--steps", str(steps)],
@@ -98,7 +105,7 @@ def measure(threads: int, name: str, steps: int) -> dict[str, float]:
 
 def course_choice(name: str) -> str:
     """What ragft.threads chooses by itself under the condition `name` (no override set)."""
-    environ = {k: v for k, v in os.environ.items() if k not in ("RAGFT_THREADS", "OMP_NUM_THREADS")}
+    environ = without_thread_settings()
     with condition(name):
         run = subprocess.run([sys.executable, "-c", "from ragft import THREADS; print(THREADS.threads, '-', THREADS.reason)"],
                              capture_output=True, text=True, env=environ, cwd=REPO)
