@@ -3,9 +3,10 @@ scores on test questions, and the time and memory the chapter's corpus costs.
 
     python benchmarks/docs_retrieval.py           # the curve and the test scores (embeddings cached in .cache/)
     python benchmarks/docs_retrieval.py --budget  # in a fresh process: render time, chunks per size, cold embedding
+    python benchmarks/docs_retrieval.py --batches # chapter 06's chunks and chapter 03's passages at several batch sizes
 
 Run with RAGFT_THREADS=1 to measure the single-thread budget. Prints Markdown and writes it to
-benchmarks/results/docs_retrieval.md (the curve) or docs_budget.md (the budget).
+benchmarks/results/docs_retrieval.md (the curve), docs_budget.md (the budget) or embed_batches.md (batch sizes).
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from ragft.rag.doc_eval import (CURVE_OVERLAPS, CURVE_SIZES, DOCS_RETRIEVER, best_setting, chunk_size_curve,
                                 doc_retrieval_report, doc_retrievers, load_doc_questions)
 from ragft.rag.documents import stdlib_corpus
-from ragft.rag.embeddings import Embedder, MemoEmbedder
+from ragft.rag.embeddings import EMBED_BATCH, Embedder, MemoEmbedder
 from ragft.rag.sections import DOCS_CHUNK_WORDS, DOCS_OVERLAP, chunk_documents
 from ragft.threads import apply_thread_policy
+from ragft.world.load import load_knowledge_base
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -56,6 +60,32 @@ def budget() -> list[str]:
     return lines
 
 
+def batch_sizes(sizes=(4, 8, 16, 32, 64), repeats: int = 2) -> list[str]:
+    """Cold embedding time at each batch size (best of `repeats`) of chapter 06's chunks (uneven lengths) and of
+    chapter 03's knowledge base (even lengths), and how far the vectors move: the measurement behind EMBED_BATCH."""
+    corpora = {f"pydoc chunks ({DOCS_CHUNK_WORDS} words, overlap {DOCS_OVERLAP})":
+               [c.text for c in chunk_documents(stdlib_corpus())],
+               "the world's knowledge base": [p.text for p in load_knowledge_base()]}
+    threads = apply_thread_policy().threads
+    Embedder(cache_dir=None).embed(["load the model"])
+    lines = [f"Python {sys.version.split()[0]}, {threads} thread(s), best of {repeats}; the course embeds "
+             f"{EMBED_BATCH} texts at a time", "",
+             "| texts | batch size | seconds | texts/s | max abs difference from the course's batch size |",
+             "|---|---|---|---|---|"]
+    for corpus, texts in corpora.items():
+        seconds, vectors = {}, {}
+        for size in sizes:
+            for _ in range(repeats):
+                start = time.perf_counter()
+                vectors[size] = Embedder(batch_size=size, cache_dir=None).embed(texts)
+                seconds[size] = min(seconds.get(size, float("inf")), time.perf_counter() - start)
+        reference = vectors.get(EMBED_BATCH, vectors[sizes[0]])
+        for size in sizes:
+            lines.append(f"| {len(texts)} {corpus} | {size} | {seconds[size]:.1f} | {len(texts) / seconds[size]:.0f} | "
+                         f"{float(np.abs(vectors[size] - reference).max()):.1e} |")
+    return lines
+
+
 def curve_and_test() -> list[str]:
     """The dev curve of BM25, dense and hybrid over sizes and overlaps, the best setting, and the test scores."""
     apply_thread_policy()
@@ -85,12 +115,14 @@ def curve_and_test() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--budget", action="store_true", help="measure render and cold embedding time, and memory")
+    parser.add_argument("--batches", action="store_true", help="time the cold embedding at several batch sizes")
     args = parser.parse_args()
-    lines = budget() if args.budget else curve_and_test()
+    lines, name = ((budget(), "docs_budget.md") if args.budget else (batch_sizes(), "embed_batches.md") if args.batches
+                   else (curve_and_test(), "docs_retrieval.md"))
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / ("docs_budget.md" if args.budget else "docs_retrieval.md")).write_text(text)
+    (RESULTS / name).write_text(text)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# Past this, the course's models (a 2M-parameter GPT, MiniLM on batches of 64) gain nothing from more threads;
+# Past this, the course's models (a 2M-parameter GPT, MiniLM on batches of 8) gain nothing from more threads;
 # see benchmarks/threads.py for the measurement behind it.
 MAX_THREADS = 2
 BUSY_SAMPLE_S = 0.2  # how long `busy_elsewhere` watches the CPUs

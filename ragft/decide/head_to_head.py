@@ -111,12 +111,12 @@ class Retrieval:
     retriever: Retriever
     up_to_date: UpToDateRetriever
     seconds: float  # to build it: BM25's index, the passages' vectors (chapter 03's disk cache), the embedding model
-    embedder: MemoEmbedder | None = None  # remembers the questions' vectors, embedded in one batch
+    embedder: MemoEmbedder | None = None  # remembers the questions' vectors, embedded ahead
 
     @classmethod
     def build(cls, questions: Iterable[str] = ()) -> "Retrieval":
         """Chapter 03's retriever over the knowledge base (timed) and its up-to-date filter; `questions` are embedded
-        in one batch, so that searching them reads their vectors from memory."""
+        ahead, in batches, so that searching them reads their vectors from memory."""
         start = time.perf_counter()
         embedder = MemoEmbedder()
         retriever = course_retriever(embedder)

@@ -2,6 +2,7 @@
 
     python -m ragft.make.pretrain                                # the course checkpoint (about 35 min on 2 cores)
     python -m ragft.make.pretrain --minutes 2 --reading-steps 0 --out /tmp/tiny-gpt
+    python -m ragft.make.pretrain --minutes 0.04 --reading-steps 2 --eval-questions 2 --out /tmp/smoke  # smoke run
 
 Two stages, as large LLMs are built: (1) pretraining on the corpus; (2) reading practice, a shorter run on the
 corpus mixed with reading items about hypothetical cases (`ragft.world.practice.reading_practice`), which teaches the model
@@ -67,17 +68,23 @@ def reading_config(steps: int, seed: int) -> TrainConfig:
 
 
 def evaluate_checkpoint(
-    tiny: TinyGPT, train_ids: np.ndarray, val_ids: np.ndarray, datasets_dir: str | Path | None = None
+    tiny: TinyGPT, train_ids: np.ndarray, val_ids: np.ndarray, datasets_dir: str | Path | None = None,
+    eval_questions: int | None = None,
 ) -> dict:
-    """A checkpoint's metrics (validation loss next to the baselines, closed-book exact match) and samples."""
+    """A checkpoint's metrics (validation loss next to the baselines, closed-book exact match) and samples. With
+    `eval_questions`, closed book on only the first that many questions of each kind in each group (recorded)."""
     vocab_size = tiny.tokenizer.get_vocab_size()
     groups = question_groups(datasets_dir)
+    if eval_questions is not None:
+        groups = {name: [q for kind in QUESTION_KINDS for q in [q for q in qs if q.kind == kind][:eval_questions]]
+                  for name, qs in groups.items()}
     metrics = {
         "val_loss": round(evaluate_loss(tiny.model, val_ids), 4),
         "bigram_val_loss": round(bigram_loss(train_ids, val_ids, vocab_size, BIGRAM_K), 4),
         "bigram_k": BIGRAM_K,
         "uniform_loss": round(uniform_loss(vocab_size), 4),
         "closed_book_exact_match": closed_book_table(tiny, groups),
+        **({"closed_book_questions_per_kind": eval_questions} if eval_questions is not None else {}),
     }
     return {"metrics": metrics, "samples": sample_answers(tiny, groups)}
 
@@ -100,8 +107,10 @@ def pretrain(
     reading_steps: int = READING_STEPS,
     stage1: str | Path | None = None,
     threads: int = 2,
+    eval_questions: int | None = None,
 ) -> TinyGPT:
     """Train tokenizer and model on the corpus, then practise reading; save to `out`; return the model with metrics.
+    `eval_questions` limits the closed-book evaluation to that many questions of each kind per group (a quick run).
 
     The same thread count on the same machine gives the same weights; another thread count sums in another order.
     """
@@ -126,7 +135,7 @@ def pretrain(
     record["threads"] = threads
     TinyGPT(tiny.model, tiny.tokenizer, record).save(out)
     tiny = TinyGPT.load(out)  # measure exactly what ships: the float16 weights
-    tiny.training.update(evaluate_checkpoint(tiny, train_ids, val_ids, datasets_dir))
+    tiny.training.update(evaluate_checkpoint(tiny, train_ids, val_ids, datasets_dir, eval_questions))
     tiny.save(out)
     return tiny
 
@@ -195,7 +204,9 @@ def report(tiny: TinyGPT) -> str:
           if (r := t.get("reading_practice")) else []),
         f"val loss {m['val_loss']:.3f} nats/token | bigram (add-{m['bigram_k']}) {m['bigram_val_loss']:.3f} | "
         f"uniform ln V {m['uniform_loss']:.3f}",
-        "closed-book exact match:  " + "  ".join(f"{k:>13}" for k in ("all", *QUESTION_KINDS)),
+        "closed-book exact match" + (f" (the first {n} questions of each kind)"
+                                     if (n := m.get("closed_book_questions_per_kind")) else "")
+        + ":  " + "  ".join(f"{k:>13}" for k in ("all", *QUESTION_KINDS)),
     ]
     for group, row in m["closed_book_exact_match"].items():
         lines.append(f"  {group:<23}" + "  ".join(f"{row[k]:>13.3f}" for k in ("all", *QUESTION_KINDS)))
@@ -216,9 +227,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--stage1", type=Path, default=None, help="reuse this stage-1 checkpoint instead of stage 1")
     parser.add_argument("--threads", type=int, default=2,
                         help="torch CPU threads (default 2, the course's machine; 1 on a busy machine is faster)")
+    parser.add_argument("--eval-questions", type=int, default=None, metavar="N",
+                        help="closed book on the first N questions of each kind per group only (default: all)")
     args = parser.parse_args(argv)
+    if args.eval_questions is not None and args.eval_questions < 1:
+        parser.error(f"--eval-questions must be at least 1, got {args.eval_questions}")
     start = time.perf_counter()
-    tiny = pretrain(args.minutes, args.out, args.seed, args.datasets, args.reading_steps, args.stage1, args.threads)
+    tiny = pretrain(args.minutes, args.out, args.seed, args.datasets, args.reading_steps, args.stage1, args.threads,
+                    args.eval_questions)
     print(report(tiny))
     print(f"saved to {args.out} in {(time.perf_counter() - start) / 60:.1f} min")
 

@@ -115,7 +115,7 @@ def doc_retrieval_report(retrievers: Mapping[str, Retriever], chunks: Sequence[D
                          questions: Sequence[DocQuestion], ks: Iterable[int] = (1, 5)) -> dict[str, dict[str, float]]:
     """`doc_retrieval_scores` of each named retriever on the same questions."""
     if isinstance(retrievers.get("dense"), DenseRetriever) and isinstance(retrievers["dense"].embedder, MemoEmbedder):
-        retrievers["dense"].embedder.prefetch(q.question for q in questions)  # one batch instead of one per question
+        retrievers["dense"].embedder.prefetch(q.question for q in questions)  # in batches, not one call per question
     return {name: doc_retrieval_scores(r, chunks, questions, tuple(ks)) for name, r in retrievers.items()}
 
 

@@ -287,14 +287,18 @@ def _pretrain(*args: str) -> subprocess.CompletedProcess:
 
 def test_pretraining_runs_both_stages_and_reuses_a_stage_1_checkpoint(tmp_path):
     # One thread: the default (2, the course's machine) oversubscribes the CPU when `make test` runs two workers.
-    assert _pretrain("--minutes", "0.04", "--reading-steps", "0", "--threads", "1",
+    # Closed book on 2 questions of each kind per group: an untrained model writes to its token limit on every one.
+    assert _pretrain("--minutes", "0.04", "--reading-steps", "0", "--threads", "1", "--eval-questions", "2",
                      "--out", str(tmp_path / "stage1")).returncode == 0
     stage1 = TinyGPT.load(tmp_path / "stage1")  # 2 steps, no reading practice
     assert stage1.training["train_config"]["steps"] == 2 and "reading_practice" not in stage1.training
     run = _pretrain("--reading-steps", "2", "--stage1", str(tmp_path / "stage1"), "--threads", "1",
-                    "--out", str(tmp_path / "both"))
+                    "--eval-questions", "2", "--out", str(tmp_path / "both"))
     assert run.returncode == 0, run.stderr
+    assert "closed-book exact match (the first 2 questions of each kind)" in run.stdout
     both = TinyGPT.load(tmp_path / "both")
+    assert both.training["metrics"]["closed_book_questions_per_kind"] == 2
+    assert "closed_book_questions_per_kind" not in TinyGPT.load(COURSE_MODEL_DIR).training["metrics"]
     practice = both.training["reading_practice"]
     assert practice["train_config"]["steps"] == 2 and practice["items"] == 4000
     assert both.training["command"].endswith(" --reading-steps 2 --threads 1") and both.training["threads"] == 1
