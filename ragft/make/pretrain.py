@@ -114,6 +114,8 @@ def pretrain(
 
     The same thread count on the same machine gives the same weights; another thread count sums in another order.
     """
+    if eval_questions is not None and eval_questions < 1:
+        raise ValueError(f"eval_questions (--eval-questions) must be at least 1, got {eval_questions}")
     torch.set_num_threads(threads)
     set_seed(seed)
     train_docs = [doc.text for doc in load_pretrain_corpus("train", datasets_dir)]
@@ -230,8 +232,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--eval-questions", type=int, default=None, metavar="N",
                         help="closed book on the first N questions of each kind per group only (default: all)")
     args = parser.parse_args(argv)
-    if args.eval_questions is not None and args.eval_questions < 1:
-        parser.error(f"--eval-questions must be at least 1, got {args.eval_questions}")
     start = time.perf_counter()
     tiny = pretrain(args.minutes, args.out, args.seed, args.datasets, args.reading_steps, args.stage1, args.threads,
                     args.eval_questions)

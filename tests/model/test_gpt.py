@@ -305,3 +305,5 @@ def test_pretraining_runs_both_stages_and_reuses_a_stage_1_checkpoint(tmp_path):
     assert both.training["command"].count("--threads") == 1 and "closed_book_exact_match" in both.training["metrics"]
     again = _pretrain("--stage1", str(tmp_path / "both"), "--out", str(tmp_path / "again"))
     assert again.returncode != 0 and "not a stage-1 checkpoint" in again.stderr
+    none = _pretrain("--eval-questions", "0", "--out", str(tmp_path / "none"))
+    assert none.returncode != 0 and "at least 1, got 0" in none.stderr and not (tmp_path / "none").exists()
